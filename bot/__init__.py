@@ -1,0 +1,1 @@
+"""Slack app that triages and updates WHMCS support tickets."""

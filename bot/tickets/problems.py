@@ -1,0 +1,88 @@
+"""Turn WHMCS failures into problems a person can act on."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.tickets import hints
+from bot.tickets.result import Problem, ProblemKind
+from bot.whmcs import (
+    WhmcsAccessError,
+    WhmcsApiError,
+    WhmcsError,
+    WhmcsUnknownOutcome,
+    WhmcsUnreachable,
+)
+
+log = logging.getLogger(__name__)
+
+OPERATOR = "This is a setup problem for whoever runs ticketbot, not something you typed. "
+ACCESS_HINTS = {
+    "ip": OPERATOR + "Add the bot's address ({ip}) to the API IP allow-list in WHMCS "
+    "(System Settings > General Settings > Security), or set WHMCS_ACCESS_KEY.",
+    "access_key": OPERATOR + "WHMCS_ACCESS_KEY does not match the access key in WHMCS's "
+    "configuration.php.",
+    "banned": OPERATOR + "WHMCS banned the bot's address after failed logins. Remove the ban in "
+    "WHMCS (Utilities > Logs > Banned IPs... or the Security settings) and fix the credentials.",
+    "credentials": OPERATOR + "Check WHMCS_IDENTIFIER and WHMCS_SECRET against System Settings > "
+    "API Credentials.",
+    "authentication": OPERATOR + "WHMCS_SECRET is wrong for this identifier. Generate a new "
+    "secret in System Settings > API Credentials.",
+    "permission": OPERATOR + "Allow the API action {action} in the credential's API role "
+    "(System Settings > API Credentials > API Roles).",
+    "unknown_action": OPERATOR + "This WHMCS version does not know an API action the bot uses.",
+    "other": OPERATOR + "WHMCS refused the bot's API credential.",
+}
+_logged_access: set[str] = set()
+
+
+def _access(error: WhmcsAccessError) -> Problem:
+    hint = ACCESS_HINTS.get(error.kind, ACCESS_HINTS["other"]).format(
+        ip=error.ip or "the bot's address", action=error.denied_action or "it needs"
+    )
+    if error.message not in _logged_access:
+        # Log a configuration fault once, for the operator; never the credential itself.
+        _logged_access.add(error.message)
+        log.error("WHMCS refused the API credential: %s", error.message)
+    return Problem(error.message, hint, ProblemKind.CONFIG)
+
+
+def problem_from_error(error: WhmcsError) -> Problem:
+    """Describe a WHMCS failure: WHMCS's own text plus what to do about it."""
+    if isinstance(error, WhmcsAccessError):
+        return _access(error)
+    if isinstance(error, WhmcsUnreachable):
+        return Problem(
+            "WHMCS could not be reached",
+            "Nothing was changed. Try again in a minute; if it keeps failing, tell whoever runs "
+            "ticketbot (WHMCS_URL may be wrong, or WHMCS is down).",
+            ProblemKind.UNAVAILABLE,
+        )
+    if isinstance(error, WhmcsUnknownOutcome):
+        return Problem(
+            f"WHMCS did not answer clearly ({error.reason})",
+            "Try again in a minute; if it keeps failing, WHMCS may be overloaded or showing an "
+            "error page.",
+            ProblemKind.UNAVAILABLE,
+        )
+    if isinstance(error, WhmcsApiError):
+        return Problem(error.message, _api_hint(error.message))
+    return Problem(error.message, "Try again in a minute.", ProblemKind.UNAVAILABLE)
+
+
+def _api_hint(message: str) -> str:
+    if message == hints.TICKET_NOT_FOUND:
+        return "The ticket may have been deleted or merged. Check its number in WHMCS."
+    if message.startswith("Invalid Ticket Status"):
+        return "The list of statuses changed in WHMCS; pick one of those above."
+    if message == hints.PRIORITY_INVALID:
+        return hints.PRIORITY_HINT
+    if message == hints.DEPARTMENT_NOT_FOUND:
+        return "The department may have been removed in WHMCS."
+    if message == hints.FLAG_ADMIN_INVALID:
+        return hints.FLAG_HINT
+    if message in (hints.DATE_INVALID, hints.DATE_IN_FUTURE):
+        return hints.DATE_HINT
+    if message in (hints.GUEST_NEEDS_CONTACT, hints.EMAIL_INVALID):
+        return hints.GUEST_HINT
+    return "WHMCS refused the change; nothing was written."

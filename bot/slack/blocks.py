@@ -1,0 +1,190 @@
+"""Build the Block Kit messages the bot sends for `/ticket`.
+
+Slack's limits are enforced here, where blocks are built: header text 150 characters, section
+text 3000, 50 blocks per message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.slack import texts
+from bot.slack.mrkdwn import cut, escape, inline, plain
+from bot.tickets.grammar import GrammarError
+from bot.tickets.result import FieldResult, Outcome, Problem, ShowResult, UpdateResult
+from bot.whmcs import Ticket
+
+Block = dict[str, Any]
+HEADER_LIMIT = 150
+SECTION_LIMIT = 3000
+MESSAGE_BLOCK_LIMIT = 50
+
+
+def header(text: str) -> Block:
+    """Return a header block (plain text, at most 150 characters)."""
+    return {"type": "header", "text": {"type": "plain_text", "text": plain(text, HEADER_LIMIT)}}
+
+
+def section(mrkdwn: str) -> Block:
+    """Return a section of mrkdwn text (at most 3000 characters)."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(mrkdwn, SECTION_LIMIT)}}
+
+
+def context(mrkdwn: str) -> Block:
+    """Return a context block with one line of small mrkdwn text."""
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(mrkdwn, SECTION_LIMIT)}]}
+
+
+def message(blocks: Sequence[Block], fallback: str, footer: str | None) -> dict[str, Any]:
+    """Wrap blocks into a message with its notification text and the optional footer."""
+    items = list(blocks)
+    if footer:
+        items.append(context(footer))
+    if len(items) > MESSAGE_BLOCK_LIMIT:
+        items = items[: MESSAGE_BLOCK_LIMIT - 1] + [context("…")]
+    return {"text": plain(fallback, SECTION_LIMIT) or "ticketbot", "blocks": items}
+
+
+def ticket_name(ticket: Ticket) -> str:
+    """Return `#ABC-123456 (id 42)` for a ticket."""
+    return f"#{ticket.tid} (id {ticket.id})"
+
+
+def _subject_line(ticket: Ticket) -> str:
+    return f"*{inline(ticket.subject or texts.NO_SUBJECT, 300)}*"
+
+
+def help_message(footer: str | None) -> dict[str, Any]:
+    """Return the `/ticket help` answer."""
+    blocks = [
+        header(texts.HELP_TITLE),
+        section(texts.HELP_USAGE),
+        section(texts.HELP_FIELDS),
+        section(texts.HELP_EXAMPLES),
+    ]
+    return message(blocks, texts.HELP_TITLE, footer)
+
+
+def usage_message(error: GrammarError, footer: str | None) -> dict[str, Any]:
+    """Return the answer to a command that could not be parsed."""
+    lines = [f":warning: {escape(error.message)}"]
+    if error.hint:
+        lines.append(escape(error.hint))
+    lines.append(texts.USAGE_SEE_HELP)
+    return message([section("\n".join(lines))], error.message, footer)
+
+
+def text_message(text: str, footer: str | None) -> dict[str, Any]:
+    """Return a one-section message whose text is already mrkdwn."""
+    return message([section(text)], text, footer)
+
+
+def _problem_lines(problems: Sequence[Problem]) -> str:
+    return "\n".join(f":no_entry: *{escape(p.message)}*\n{escape(p.hint)}" for p in problems)
+
+
+def _value(text: str | None, limit: int) -> str:
+    if text is None or text == "":
+        return "_empty_"
+    return inline(text, limit)
+
+
+def field_line(change: FieldResult, requester: str, public: bool, limit: int) -> str:
+    """Describe one field: before → after, set to, unchanged, or hidden from the channel."""
+    label = f"*{change.label}*"
+    if not change.changed:
+        return f"• {label}: {_value(change.after, limit)} (unchanged)"
+    if public and change.private:
+        return f"• {label}: " + texts.HIDDEN.format(user=requester)
+    if not change.readable:
+        return f"• {label}: " + texts.SET_TO.format(after=_value(change.after, limit))
+    return f"• {label}: {_value(change.before, limit)} → {_value(change.after, limit)}"
+
+
+def _field_section(fields: Sequence[FieldResult], requester: str, public: bool) -> Block:
+    limit = max(40, (SECTION_LIMIT - 100) // max(1, len(fields)) // 2 - 20)
+    return section("\n".join(field_line(f, requester, public, limit) for f in fields))
+
+
+def update_message(
+    result: UpdateResult, requester: str, actor: str, public: bool, footer: str | None
+) -> dict[str, Any]:
+    """Return the answer to an update: a confirmation, a partial result or a refusal.
+
+    Args:
+        public: True for the channel's copy, which names private fields without their values.
+    """
+    ticket = result.ticket
+    name = ticket_name(ticket) if ticket else ""
+    blocks: list[Block] = []
+    if result.outcome is Outcome.DONE:
+        title = texts.UPDATED_TITLE.format(ticket=name)
+    elif result.outcome is Outcome.PARTIAL:
+        title = texts.PARTIAL_TITLE.format(ticket=name)
+    elif result.outcome is Outcome.UNKNOWN:
+        title = texts.UNKNOWN_TITLE.format(ticket=name)
+    elif ticket is None:
+        title = texts.REFUSED_NO_TICKET
+    else:
+        title = texts.REFUSED_TITLE.format(ticket=name)
+    blocks.append(header(title))
+    if ticket is not None:
+        blocks.append(section(_subject_line(ticket)))
+    if result.notice:
+        blocks.append(context(escape(result.notice)))
+    if result.outcome is Outcome.UNKNOWN:
+        blocks.append(section(texts.UNKNOWN_EXPLAIN.format(reason=escape(result.reason or "?"))))
+    elif result.reason:
+        blocks.append(context(texts.READ_BACK.format(reason=escape(result.reason))))
+    if result.outcome is Outcome.PARTIAL:
+        blocks.append(section(texts.PARTIAL_EXPLAIN))
+    if result.outcome in (Outcome.DONE, Outcome.PARTIAL, Outcome.UNKNOWN) and result.fields:
+        blocks.append(_field_section(result.fields, requester, public))
+    if result.problems and not public:
+        blocks.append(section(_problem_lines(result.problems)))
+        if result.outcome is Outcome.REFUSED:
+            blocks.append(context(texts.NOTHING_CHANGED))
+    if result.outcome in (Outcome.DONE, Outcome.PARTIAL):
+        blocks.append(context(texts.CHANGED_BY.format(user=requester, admin=escape(actor))))
+    return message(blocks, title, footer)
+
+
+def no_change_message(result: UpdateResult, footer: str | None) -> dict[str, Any]:
+    """Return the answer to an update whose values the ticket already had."""
+    assert result.ticket is not None
+    values = ", ".join(
+        f"{f.label.lower()} {_value(f.after, 100)}" for f in result.fields if f.readable
+    )
+    text = texts.NO_CHANGE.format(ticket=ticket_name(result.ticket), values=values)
+    blocks = [section(text)]
+    if result.notice:
+        blocks.append(context(escape(result.notice)))
+    return message(blocks, text, footer)
+
+
+def ticket_message(result: ShowResult, footer: str | None) -> dict[str, Any]:
+    """Return `/ticket <ref>`: the ticket's summary, for the person who asked only."""
+    if result.ticket is None:
+        return message(
+            [section(_problem_lines(result.problems))], result.problems[0].message, footer
+        )
+    ticket = result.ticket
+    title = texts.SHOW_TITLE.format(ticket=ticket_name(ticket))
+    owner = f"client {ticket.userid}" if ticket.userid > 0 else texts.GUEST
+    flagged = inline(result.flagged_to, 100)
+    facts = [
+        f"*Status*: {inline(ticket.status, 100)}",
+        f"*Priority*: {inline(ticket.priority, 100)}",
+        f"*Department*: {inline(ticket.deptname, 100)}",
+        f"*Flag*: {flagged}",
+        f"*From*: {inline(ticket.name, 100)} ({owner})",
+        f"*Created*: {inline(ticket.date, 40)}",
+        f"*Last reply*: {inline(ticket.lastreply, 40)}",
+    ]
+    blocks = [header(title), section(_subject_line(ticket)), section("\n".join(facts))]
+    if result.notice:
+        blocks.append(context(escape(result.notice)))
+    if ticket.message:
+        blocks.append(section(texts.SHOW_OPENING.format(message=cut(escape(ticket.message), 2000))))
+    return message(blocks, title, footer)

@@ -1,0 +1,115 @@
+"""Every message `/ticket` can produce is valid Block Kit within Slack's limits, whatever WHMCS holds."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.slack import blocks
+from bot.tickets.grammar import GrammarError
+from bot.tickets.result import FieldResult, Outcome, Problem, ProblemKind, ShowResult, UpdateResult
+from bot.whmcs import Ticket
+from tests.slack.blockcheck import check_message
+
+HOSTILE = [
+    "x" * 10_000,
+    "<!channel> <@U0000001> <https://evil.example|click> *bold* _it_ ~s~ `c`",
+    "Ünïcödé 日本語 العربية 🚀🔥" * 300,
+    "&amp; &lt; &gt; & < >" * 200,
+    "line\nbreaks\r\nand\ttabs\x00\x07 control",
+    "",
+]
+
+
+def ticket(subject: str) -> Ticket:
+    """Return a ticket whose text fields all hold `subject`."""
+    base = Ticket.from_api({"id": "42", "tid": "ABC-123456", "subject": "s", "status": "Open"})
+    return dataclasses.replace(
+        base,
+        subject=subject,
+        name=subject,
+        email=subject,
+        deptname=subject,
+        status=subject,
+        priority=subject,
+        message=subject,
+        date=subject,
+        lastreply=subject,
+    )
+
+
+def fields(value: str) -> tuple[FieldResult, ...]:
+    names = [
+        "status",
+        "priority",
+        "dept",
+        "subject",
+        "flag",
+        "cc",
+        "name",
+        "email",
+        "client",
+        "created",
+        "message",
+        "markdown",
+        "client_close",
+        "cf.1",
+        "cf.2",
+        "cf.3",
+    ]
+    return tuple(
+        FieldResult(
+            name, name.title(), value, value[::-1] + "!", readable=i % 3 != 0, private=i % 2 == 0
+        )
+        for i, name in enumerate(names)
+    )
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("outcome", list(Outcome))
+@pytest.mark.parametrize("public", [True, False])
+def test_update_messages_are_valid(text: str, outcome: Outcome, public: bool) -> None:
+    problem = Problem(text, text, ProblemKind.INPUT)
+    result = UpdateResult(outcome, ticket(text), fields(text), (problem,) * 3, text, text, text)
+    message = blocks.update_message(result, "U0000001", text, public, blocks_footer(text))
+    check_message(message)
+    flat = str(message)
+    assert "<!channel>" not in flat
+    assert "<@U0000001>" not in flat.replace("<@U0000001> as", "").replace(
+        "only to <@U0000001>", ""
+    )
+    assert "<https://evil" not in flat
+
+
+def blocks_footer(text: str) -> str | None:
+    return "footer" if text else None
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_show_no_change_usage_and_help_are_valid(text: str) -> None:
+    check_message(
+        blocks.ticket_message(ShowResult(ticket(text), notice=text, flagged_to=text), "f")
+    )
+    check_message(blocks.ticket_message(ShowResult(problems=(Problem(text, text),)), None))
+    no_change = UpdateResult(Outcome.NO_CHANGE, ticket(text), fields(text), notice=text)
+    check_message(blocks.no_change_message(no_change, None))
+    check_message(blocks.usage_message(GrammarError(text or "x", text), None))
+    check_message(blocks.help_message("f"))
+
+
+def test_channel_copy_hides_private_values() -> None:
+    change = FieldResult("email", "Email", "old@example.com", "new@example.com", private=True)
+    result = UpdateResult(Outcome.DONE, ticket("Subject"), (change,), actor="Alice")
+    public = str(blocks.update_message(result, "U0000001", "Alice", True, None))
+    private = str(blocks.update_message(result, "U0000001", "Alice", False, None))
+    assert "new@example.com" not in public and "old@example.com" not in public
+    assert "old@example.com → new@example.com" in private
+
+
+def test_long_values_are_cut_with_an_ellipsis() -> None:
+    message = blocks.ticket_message(ShowResult(ticket("é" * 5000)), None)
+    header = message["blocks"][0]["text"]["text"]
+    assert len(header) <= 150
+    subject = message["blocks"][1]["text"]["text"]
+    assert subject.endswith("…*")

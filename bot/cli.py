@@ -1,0 +1,115 @@
+"""The `ticketbot` command: run the bot, or the sandbox WHMCS."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+
+from slack_bolt.error import BoltError
+
+from bot.config import load_config
+from bot.settings import SettingsError, load_settings, read_environment
+
+log = logging.getLogger("bot")
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0 to 65535)")
+    return port
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ticketbot", description="Update WHMCS tickets from Slack."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = commands.add_parser("run", help="run the Slack bot")
+    run.add_argument(
+        "--http", action="store_true", help="serve HTTP even when SLACK_APP_TOKEN is set"
+    )
+    run.add_argument(
+        "--host", default="0.0.0.0", help="HTTP mode: address to listen on (default 0.0.0.0)"
+    )
+    run.add_argument(
+        "--port", type=_port, default=None, help="HTTP mode: port (default $PORT or 3000)"
+    )
+    commands.add_parser("sandbox", help="serve the sandbox WHMCS API", add_help=False)
+    return parser
+
+
+def _logging() -> None:
+    level = os.environ.get("LOG_LEVEL", "INFO").upper()
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the bot in Socket Mode or HTTP mode and serve until stopped."""
+    from bot.runtime import build_bot
+
+    env = read_environment()
+    try:
+        settings = load_settings(env)
+        if settings.uses_sandbox:
+            log.warning(
+                "WHMCS_URL is not set: using the built-in sandbox WHMCS with demo data; "
+                "no real ticket will be touched"
+            )
+        config = load_config(settings.config_path)
+        port = args.port if args.port is not None else _port(env.get("PORT", "3000") or "3000")
+    except (SettingsError, argparse.ArgumentTypeError) as error:
+        print(f"ticketbot: {error}", file=sys.stderr)
+        return 2
+    try:
+        bot = build_bot(settings, config)
+    except BoltError as error:
+        print(f"ticketbot: Slack did not accept SLACK_BOT_TOKEN: {error}", file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        if settings.slack_app_token and not args.http:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("connecting to Slack in Socket Mode")
+            SocketModeHandler(bot.app, settings.slack_app_token).start()
+        else:
+            from bot.slack.http import HttpServer
+
+            server = HttpServer(bot.app, args.host, port)
+            log.info("serving Slack requests on http://%s:%s/slack/events", args.host, server.port)
+            server.serve_forever()
+    except KeyboardInterrupt:
+        log.info("stopping")
+    finally:
+        bot.close()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `ticketbot` command line."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["sandbox"]:
+        from bot.sandbox import main as sandbox_main
+
+        return sandbox_main(argv[1:])
+    args = _parser().parse_args(argv)
+    _logging()
+    if args.command == "run":
+        return run(args)
+    return 2

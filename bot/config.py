@@ -1,0 +1,120 @@
+"""Read `ticketbot.toml`: who is linked to which WHMCS admin, and how the bot answers."""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.settings import SettingsError
+
+log = logging.getLogger(__name__)
+
+SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+CONFIRMATIONS = ("channel", "private")
+KNOWN_KEYS = {
+    "users",
+    "confirmations",
+    "catalog_ttl",
+    "whmcs_concurrency",
+    # Read by later features; accepted here so one file serves every version.
+    "default_role",
+    "roles",
+    "customfields",
+    "triage",
+}
+
+
+@dataclass(frozen=True)
+class LinkedUser:
+    """A Slack user linked to a WHMCS admin in `[users]`."""
+
+    slack_user: str
+    admin_id: int
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """The parsed `ticketbot.toml`."""
+
+    users: dict[str, LinkedUser] = field(default_factory=dict)
+    confirmations: str = "channel"
+    catalog_ttl: float = 300.0
+    whmcs_concurrency: int = 16
+    unknown_keys: tuple[str, ...] = ()
+
+    def admin_id_for(self, slack_user: str) -> int | None:
+        """Return the WHMCS admin id linked to a Slack user, or None."""
+        linked = self.users.get(slack_user)
+        return linked.admin_id if linked else None
+
+
+def _admin_id(slack_user: str, raw: Any) -> LinkedUser:
+    role = None
+    if isinstance(raw, dict):
+        role = raw.get("role")
+        if role is not None and not isinstance(role, str):
+            raise SettingsError(f"users.{slack_user}.role must be a role name in quotes")
+        raw = raw.get("admin")
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
+        raise SettingsError(
+            f"users.{slack_user} must be a WHMCS admin id (a whole number above 0), "
+            f"for example {slack_user} = 1"
+        )
+    return LinkedUser(slack_user, raw, role)
+
+
+def _users(raw: Any) -> dict[str, LinkedUser]:
+    if not isinstance(raw, dict):
+        raise SettingsError("users must be a table: [users] then lines like U0000001 = 1")
+    users = {}
+    for slack_user, value in raw.items():
+        if not SLACK_USER_ID.match(slack_user):
+            raise SettingsError(
+                f"users.{slack_user} is not a Slack user id (they look like U0123ABCD or W0123ABCD)"
+            )
+        users[slack_user] = _admin_id(slack_user, value)
+    return users
+
+
+def _number(raw: dict[str, Any], key: str, default: float, low: float, high: float) -> float:
+    value = raw.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise SettingsError(f"{key} must be a number from {low:g} to {high:g}")
+    return float(value)
+
+
+def parse_config(raw: dict[str, Any]) -> Config:
+    """Check a TOML document's keys and values and build a Config."""
+    confirmations = raw.get("confirmations", "channel")
+    if confirmations not in CONFIRMATIONS:
+        raise SettingsError('confirmations must be "channel" or "private"')
+    unknown = tuple(sorted(set(raw) - KNOWN_KEYS))
+    return Config(
+        users=_users(raw.get("users", {})),
+        confirmations=confirmations,
+        catalog_ttl=_number(raw, "catalog_ttl", 300.0, 0, 86400),
+        whmcs_concurrency=int(_number(raw, "whmcs_concurrency", 16, 1, 256)),
+        unknown_keys=unknown,
+    )
+
+
+def load_config(path: Path) -> Config:
+    """Read a TOML config file; a missing file is an empty config."""
+    if not path.exists():
+        log.info("no config file at %s: no Slack user is linked to a WHMCS admin yet", path)
+        return Config()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SettingsError(f"TICKETBOT_CONFIG {path} is not valid TOML: {error}") from None
+    except OSError as error:
+        raise SettingsError(f"TICKETBOT_CONFIG {path} cannot be read: {error.strerror}") from None
+    config = parse_config(raw)
+    for key in config.unknown_keys:
+        log.warning("unknown key %r in %s is ignored", key, path)
+    return config

@@ -1,0 +1,81 @@
+"""Build the bot's pieces from its settings and config, and wire them together."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App
+
+from bot.config import Config
+from bot.settings import Settings
+from bot.slack import texts
+from bot.slack.app import build_app
+from bot.slack.commands import CommandDeps
+from bot.slack.followup import Followups
+from bot.tickets.catalog import Catalog
+from bot.tickets.service import TicketService
+from bot.whmcs import Transport, WhmcsClient
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Bot:
+    """The running bot: its Bolt app and what it needs to shut down cleanly."""
+
+    app: App
+    followups: Followups
+    whmcs_url: str
+    sandbox: Any = None
+
+    def close(self) -> None:
+        """Finish follow-up work and stop the built-in sandbox, if any."""
+        self.followups.shutdown(wait=True)
+        if self.sandbox is not None:
+            self.sandbox.stop()
+
+
+def start_sandbox() -> tuple[Any, str, str, str]:
+    """Start the built-in sandbox WHMCS on loopback with a fresh secret."""
+    from bot.sandbox import Sandbox
+
+    identifier, secret = "ticketbot-builtin", secrets.token_urlsafe(24)
+    sandbox = Sandbox(host="127.0.0.1", port=0, identifier=identifier, secret=secret).start()
+    return sandbox, sandbox.url, identifier, secret
+
+
+def build_bot(settings: Settings, config: Config) -> Bot:
+    """Connect to WHMCS (or start the sandbox) and build the Bolt app."""
+    sandbox = None
+    if settings.uses_sandbox:
+        sandbox, url, identifier, secret = start_sandbox()
+        log.info("built-in sandbox WHMCS serving at %s", url)
+    else:
+        assert settings.whmcs_url and settings.whmcs_identifier and settings.whmcs_secret
+        url, identifier, secret = (
+            settings.whmcs_url,
+            settings.whmcs_identifier,
+            settings.whmcs_secret,
+        )
+    transport = Transport(
+        url,
+        identifier,
+        secret,
+        access_key=settings.whmcs_access_key,
+        timeout=settings.whmcs_timeout,
+        pool_size=config.whmcs_concurrency,
+    )
+    client = WhmcsClient(transport)
+    catalog = Catalog(client, ttl=config.catalog_ttl)
+    service = TicketService(client, catalog, settings.whmcs_timezone, config.admin_id_for)
+    followups = Followups(config.whmcs_concurrency)
+    deps = CommandDeps(
+        service, config, followups, footer=texts.SANDBOX_FOOTER if sandbox is not None else None
+    )
+    app = build_app(
+        settings.slack_bot_token, settings.slack_signing_secret, settings.slack_api_url, deps
+    )
+    return Bot(app, followups, url, sandbox)

@@ -1,0 +1,161 @@
+"""Read the bot's settings from the environment and a `.env` file."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names it and says what to do."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot reads from its environment."""
+
+    slack_bot_token: str = field(repr=False)
+    slack_signing_secret: str = field(repr=False)
+    slack_app_token: str | None = field(repr=False)
+    slack_api_url: str
+    whmcs_url: str | None
+    whmcs_identifier: str | None = field(repr=False)
+    whmcs_secret: str | None = field(repr=False)
+    whmcs_access_key: str | None = field(repr=False)
+    whmcs_timeout: float
+    whmcs_timezone: ZoneInfo
+    config_path: Path
+    db_path: Path
+    whmcs_admin_url: str | None = None
+
+    @property
+    def uses_sandbox(self) -> bool:
+        """Say whether the built-in sandbox stands in for WHMCS (WHMCS_URL unset)."""
+        return self.whmcs_url is None
+
+
+def read_environment(
+    environ: Mapping[str, str] | None = None, dotenv: Path | None = None
+) -> dict[str, str]:
+    """Merge `.env` under the real environment; the real environment wins."""
+    real = dict(os.environ if environ is None else environ)
+    path = dotenv if dotenv is not None else Path.cwd() / ".env"
+    merged: dict[str, str] = {}
+    if path.is_file():
+        merged.update({k: v for k, v in dotenv_values(path).items() if v is not None})
+    merged.update(real)
+    return merged
+
+
+def _optional(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _required(env: Mapping[str, str], name: str, hint: str) -> str:
+    value = _optional(env, name)
+    if value is None:
+        raise SettingsError(f"{name} is not set: {hint}")
+    return value
+
+
+def _token(env: Mapping[str, str], name: str, prefix: str, hint: str) -> str:
+    value = _required(env, name, hint)
+    if not value.startswith(prefix):
+        raise SettingsError(f"{name} does not look right: it should start with {prefix}")
+    return value
+
+
+def _http_url(env: Mapping[str, str], name: str) -> str | None:
+    value = _optional(env, name)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError(f"{name} must be an http:// or https:// URL")
+    return value
+
+
+def _timeout(env: Mapping[str, str]) -> float:
+    raw = _optional(env, "WHMCS_TIMEOUT")
+    if raw is None:
+        return 10.0
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError("WHMCS_TIMEOUT must be a number of seconds, for example 10") from None
+    if not 0.5 <= value <= 300:
+        raise SettingsError("WHMCS_TIMEOUT must be between 0.5 and 300 seconds")
+    return value
+
+
+def _timezone(env: Mapping[str, str]) -> ZoneInfo:
+    name = _optional(env, "WHMCS_TIMEZONE")
+    if name is None:
+        return local_timezone()
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"WHMCS_TIMEZONE is not an IANA time zone name: {name!r} (for example Europe/London)"
+        ) from None
+
+
+def local_timezone() -> ZoneInfo:
+    """Return this host's IANA time zone, UTC when it cannot be told."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    if not name:
+        try:
+            target = os.path.realpath("/etc/localtime")
+            match = re.search(r"zoneinfo/(.+)$", target)
+            name = match.group(1) if match else ""
+        except OSError:
+            name = ""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    """Build Settings from merged environment variables, or raise SettingsError."""
+    whmcs_url = _http_url(env, "WHMCS_URL")
+    identifier = secret = None
+    if whmcs_url is not None:
+        hint = "create an API credential in WHMCS (System Settings > API Credentials)"
+        identifier = _required(env, "WHMCS_IDENTIFIER", hint)
+        secret = _required(env, "WHMCS_SECRET", hint)
+    api_url = _http_url(env, "SLACK_API_URL") or DEFAULT_SLACK_API_URL
+    app_token = _optional(env, "SLACK_APP_TOKEN")
+    if app_token is not None and not app_token.startswith("xapp-"):
+        raise SettingsError("SLACK_APP_TOKEN does not look right: it should start with xapp-")
+    return Settings(
+        slack_bot_token=_token(
+            env, "SLACK_BOT_TOKEN", "xoxb-", "copy the Bot User OAuth Token from your Slack app"
+        ),
+        slack_signing_secret=_required(
+            env,
+            "SLACK_SIGNING_SECRET",
+            "copy the Signing Secret from your Slack app's Basic Information",
+        ),
+        slack_app_token=app_token,
+        slack_api_url=api_url if api_url.endswith("/") else api_url + "/",
+        whmcs_url=whmcs_url,
+        whmcs_identifier=identifier,
+        whmcs_secret=secret,
+        whmcs_access_key=_optional(env, "WHMCS_ACCESS_KEY"),
+        whmcs_timeout=_timeout(env),
+        whmcs_timezone=_timezone(env),
+        config_path=Path(_optional(env, "TICKETBOT_CONFIG") or "ticketbot.toml"),
+        db_path=Path(_optional(env, "TICKETBOT_DB") or "ticketbot.sqlite3"),
+        whmcs_admin_url=_http_url(env, "WHMCS_ADMIN_URL"),
+    )

@@ -1,0 +1,53 @@
+"""A ticket is named by its id or its public ticket number, and ambiguity changes nothing."""
+
+from __future__ import annotations
+
+from tests.scenario.harness import Harness, text_of
+
+
+def test_public_ticket_number_with_and_without_hash(bot: Harness) -> None:
+    tid = bot.ticket(17)["tid"]
+    bot.command(f"#{tid} priority High").final()
+    assert bot.ticket(17)["priority"] == "High"
+    bot.command(f"{tid} priority Low").final()
+    assert bot.ticket(17)["priority"] == "Low"
+
+
+def test_all_digit_number_with_leading_zeros_stays_a_string(bot: Harness) -> None:
+    tid = bot.ticket(3)["tid"]
+    assert tid.isdigit() and tid.startswith("0")
+    final = bot.command(f"#{tid} status Answered").final()
+    assert f"#{tid} (id 3)" in text_of(final)
+    assert bot.ticket(3)["status"] == "Answered"
+
+
+def test_bare_number_that_is_only_a_ticket_number_is_used_and_said(bot: Harness) -> None:
+    bot.set_ticket(12, tid="777")
+    final = bot.command("777 priority High").final()
+    text = text_of(final)
+    assert "No ticket has the id 777" in text
+    assert "#777 (id 12)" in text
+    assert bot.ticket(12)["priority"] == "High"
+
+
+def test_bare_number_that_is_both_an_id_and_another_tickets_number_changes_nothing(
+    bot: Harness,
+) -> None:
+    bot.set_ticket(12, tid="42")
+    final = bot.command("42 status Closed").final()
+    text = text_of(final)
+    assert "42 is both the id of" in text
+    assert "(id 42)" in text and "#42 (id 12)" in text
+    assert bot.writes() == []
+    assert bot.ticket(42)["status"] == "Open"
+
+
+def test_show_ticket_is_private_and_decodes_entities_once(bot: Harness) -> None:
+    bot.set_ticket(42, subject='Invoice <A&B> "paid"')
+    reply = bot.command("42")
+    final = reply.final()
+    text = text_of(final)
+    assert final.get("response_type") != "in_channel"
+    assert 'Invoice &lt;A&amp;B&gt; "paid"' in text
+    assert "*Status*: Open" in text
+    assert bot.writes() == []

@@ -1,0 +1,163 @@
+"""`ticketbot run` as a real process: the built-in sandbox, the HTTP endpoint, settings errors."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.fakeslack import FakeSlack
+from tests.scenario.harness import BOT_TOKEN, SIGNING_SECRET, Reply, text_of
+from tests.slackreq import post_signed, slash_command_body
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def bot_env(slack: FakeSlack, tmp_path: Path) -> dict[str, str]:
+    (tmp_path / "ticketbot.toml").write_text("[users]\nU0000001 = 1\n", encoding="utf-8")
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "WHMCS_", "TICKETBOT_"))
+    }
+    env.update(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.api_url,
+        TICKETBOT_CONFIG=str(tmp_path / "ticketbot.toml"),
+        TICKETBOT_DB=str(tmp_path / "ticketbot.sqlite3"),
+    )
+    return env
+
+
+@pytest.fixture
+def running(slack: FakeSlack, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`python -m bot run` in HTTP mode on the built-in sandbox."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--host", "127.0.0.1", "--port", str(port)],
+        env=bot_env(slack, tmp_path),
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(base + "/healthz", timeout=1).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail(
+            "ticketbot run did not answer /healthz: "
+            + (process.stderr.read() if process.stderr else "")
+        )
+    yield base, process
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+
+
+def test_ticket_command_against_the_running_bot_on_the_builtin_sandbox(
+    running: tuple[str, subprocess.Popen[str]], slack: FakeSlack
+) -> None:
+    base, process = running
+    url = slack.new_response_url()
+    ack = post_signed(
+        base + "/slack/events",
+        slash_command_body("42 status Closed", response_url=url),
+        SIGNING_SECRET,
+    )
+    assert ack.status_code == 200
+    posts = Reply(ack, url, slack).responses(2)
+    public = next(p for p in posts if p.get("response_type") == "in_channel")
+    assert "*Status*: Open → Closed" in text_of(public)
+    assert "Built-in sandbox WHMCS" in text_of(public)
+
+    url = slack.new_response_url()
+    post_signed(base + "/slack/events", slash_command_body("42", response_url=url), SIGNING_SECRET)
+    assert "*Status*: Closed" in text_of(Reply(ack, url, slack).final())
+
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
+    assert process.stderr is not None
+    log = process.stderr.read()
+    first = log.splitlines()[0]
+    assert "built-in sandbox" in first
+    assert SIGNING_SECRET not in log and BOT_TOKEN not in log
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"SLACK_BOT_TOKEN": ""}, "SLACK_BOT_TOKEN is not set"),
+        ({"SLACK_BOT_TOKEN": "xoxp-user-token"}, "SLACK_BOT_TOKEN does not look right"),
+        ({"WHMCS_URL": "billing.example.com"}, "WHMCS_URL must be an http:// or https:// URL"),
+        ({"WHMCS_URL": "http://127.0.0.1:9"}, "WHMCS_IDENTIFIER is not set"),
+        ({"WHMCS_TIMEOUT": "soon"}, "WHMCS_TIMEOUT must be a number"),
+        ({"WHMCS_TIMEZONE": "Mars/Olympus"}, "WHMCS_TIMEZONE is not an IANA time zone"),
+    ],
+)
+def test_bad_settings_stop_the_start_with_one_line(
+    slack: FakeSlack, tmp_path: Path, change: dict[str, str], named: str
+) -> None:
+    env = bot_env(slack, tmp_path)
+    env.update(change)
+    done = subprocess.run(  # noqa: PLW1510 (the exit status is asserted)
+        [sys.executable, "-m", "bot", "run", "--port", "0"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert named in lines[0]
+
+
+def test_bad_config_file_is_named(slack: FakeSlack, tmp_path: Path) -> None:
+    env = bot_env(slack, tmp_path)
+    (tmp_path / "ticketbot.toml").write_text("[users]\nalice = 1\n", encoding="utf-8")
+    done = subprocess.run(  # noqa: PLW1510 (the exit status is asserted)
+        [sys.executable, "-m", "bot", "run"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2
+    assert "users.alice is not a Slack user id" in done.stderr
+
+
+def test_dotenv_is_read_and_the_real_environment_wins(slack: FakeSlack, tmp_path: Path) -> None:
+    env = bot_env(slack, tmp_path)
+    del env["SLACK_BOT_TOKEN"]
+    env["WHMCS_TIMEOUT"] = "soon"
+    (tmp_path / ".env").write_text(
+        f"SLACK_BOT_TOKEN={BOT_TOKEN}\nWHMCS_TIMEOUT=5\n", encoding="utf-8"
+    )
+    done = subprocess.run(  # noqa: PLW1510 (the exit status is asserted)
+        [sys.executable, "-m", "bot", "run"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert "WHMCS_TIMEOUT must be a number" in done.stderr

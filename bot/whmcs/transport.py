@@ -121,6 +121,11 @@ class Transport:
 
         secrets = tuple(s for s in (self._secret, self._identifier, self._access_key) if s)
         answer, salvaged = read_answer(action, response.status_code, response.content, secrets)
+        if salvaged and action.casefold() in WRITE_ACTIONS:
+            # Anything but the expected JSON is an unknown outcome for a write, never a success.
+            raise WhmcsUnknownOutcome(
+                "answer had PHP notices around the JSON", response.status_code, action
+            )
         if salvaged:
             log.warning(
                 "WHMCS action=%s answer carried PHP notices around the JSON; "
@@ -196,6 +201,9 @@ def _connect_reason(exc: requests.ConnectionError) -> str:
     if "refused" in text:
         return "connection refused"
     return "could not connect"
+
+
+WRITE_ACTIONS = frozenset({"updateticket", "addticketnote", "addticketreply", "openticket"})
 
 
 def _failure(error: WhmcsError) -> str:

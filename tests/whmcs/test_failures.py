@@ -171,10 +171,21 @@ def test_json_between_php_notices_is_kept_and_reported(
     server.reply(Canned(body, 200, "text/html"))
 
     with caplog.at_level(logging.WARNING, logger="bot.whmcs"):
-        answer = call(transport)
+        answer = transport.call("GetSupportStatuses")
 
     assert answer == {"result": "success", "ticketid": "42"}
     assert "display_errors" in caplog.text
+
+
+def test_write_answered_between_php_notices_is_an_unknown_outcome(
+    server: CannedServer, transport: Transport
+) -> None:
+    server.reply(Canned(NOTICE_HTML + '{"result":"success","ticketid":"42"}', 200, "text/html"))
+
+    with pytest.raises(WhmcsUnknownOutcome) as caught:
+        call(transport)
+
+    assert "PHP notices" in caught.value.reason
 
 
 def test_error_json_after_php_notice_is_still_a_refusal(

@@ -22,7 +22,6 @@ def build_app(bot_token: str, signing_secret: str, api_url: str, deps: CommandDe
     """
     client = WebClient(token=bot_token, base_url=api_url, timeout=10)
     app = App(
-        token=bot_token,
         signing_secret=signing_secret,
         client=client,
         process_before_response=True,

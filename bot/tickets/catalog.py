@@ -10,6 +10,7 @@ from typing import Generic, TypeVar
 from bot.whmcs import Admin, Department, Status, WhmcsClient
 
 T = TypeVar("T")
+MISS_REFRESH = 10.0
 
 
 class _Cached(Generic[T]):
@@ -34,12 +35,15 @@ class _Cached(Generic[T]):
             return self._items
 
     def find(self, match: Callable[[T], bool]) -> T | None:
-        """Return the first item that matches, reading WHMCS again once on a miss."""
-        for refresh in (False, True):
-            for item in self.get(refresh=refresh):
-                if match(item):
-                    return item
-        return None
+        """Return the first item that matches, reading WHMCS again on a miss.
+
+        A miss reads WHMCS again at most once per MISS_REFRESH seconds, so a run of mistyped
+        values does not turn into a run of WHMCS calls.
+        """
+        found = next((item for item in self.get() if match(item)), None)
+        if found is not None or self._clock() - self._loaded_at < MISS_REFRESH:
+            return found
+        return next((item for item in self.get(refresh=True) if match(item)), None)
 
 
 class Catalog:

@@ -124,3 +124,33 @@ def test_stale_timestamp_is_rejected(bot: Harness) -> None:
 def test_health_check(bot: Harness) -> None:
     health = requests.get(bot.url.replace("/slack/events", "/healthz"), timeout=5)
     assert health.status_code == 200
+
+
+def test_unknown_identifier_and_then_the_ban_are_told_apart(bot: Harness) -> None:
+    bot.stop()
+    bot.env = {"WHMCS_IDENTIFIER": "no-such-identifier"}
+    bot.start()
+    texts = [text_of(bot.command("42 status Closed").final()) for _ in range(4)]
+    assert "Invalid or missing credentials" in texts[0]
+    assert "WHMCS_IDENTIFIER" in texts[0]
+    assert "IP Banned" in texts[3]
+    assert "banned" in texts[3]
+    assert len(bot.calls()) == 4
+
+
+def test_wrong_access_key_is_a_setup_problem(bot: Harness) -> None:
+    access = {"allowed_ips": ["198.51.100.7"], "access_key": "right-key"}
+    requests.post(f"{bot.sandbox.url}/_sandbox/access", json=access, timeout=5).raise_for_status()
+    bot.stop()
+    bot.env = {"WHMCS_ACCESS_KEY": "wrong-key"}
+    bot.start()
+    text = text_of(bot.command("42 status Closed").final())
+    assert "Invalid Access Key" in text
+    assert "WHMCS_ACCESS_KEY" in text
+    assert "wrong-key" not in text
+
+    bot.stop()
+    bot.env = {"WHMCS_ACCESS_KEY": "right-key"}
+    bot.start()
+    bot.command("42 status Closed").final()
+    assert bot.ticket(42)["status"] == "Closed"

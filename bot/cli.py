@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
 
 from bot.config import load_config
 from bot.settings import SettingsError, load_settings, read_environment
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _stop)
     try:
         if settings.slack_app_token and not args.http:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
+            from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
 
             log.info("connecting to Slack in Socket Mode")
             SocketModeHandler(bot.app, settings.slack_app_token).start()
@@ -96,6 +97,12 @@ def run(args: argparse.Namespace) -> int:
             server.serve_forever()
     except KeyboardInterrupt:
         log.info("stopping")
+    except SlackApiError as error:
+        print(
+            f"ticketbot: Slack did not accept SLACK_APP_TOKEN: {error.response.get('error')}",
+            file=sys.stderr,
+        )
+        return 2
     finally:
         bot.close()
     return 0

@@ -15,7 +15,12 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Self, TypeVar
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
+
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+from websockets.protocol import State
+from websockets.sync.server import Server, ServerConnection, serve
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +42,7 @@ MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 MAX_MODAL_TITLE = 24
 MAX_MESSAGE_TEXT = 40_000
+SOCKET_PATH = "/link/"
 
 
 class SlackError(Exception):
@@ -66,16 +72,28 @@ class FakeSlack:
         bot_token: str = "xoxb-test-token",
         users: Mapping[str, Mapping[str, Any]] | None = None,
         channels: Mapping[str, Mapping[str, Any]] | None = None,
+        app_token: str | None = None,
     ) -> None:
-        """Create the fake; ``channels`` limits which channel IDs exist (any if None)."""
+        """Create the fake; ``channels`` limits which channel IDs exist (any if None).
+
+        Args:
+            app_token: the app-level token (``xapp-...``) that ``apps.connections.open``
+                accepts; when set, the fake also serves Socket Mode over a loopback WebSocket.
+        """
         self.bot_token = bot_token
+        self.app_token = app_token
         self.users = {user_id: dict(spec) for user_id, spec in (users or {}).items()}
         self.channels = None if channels is None else {k: dict(v) for k, v in channels.items()}
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._socket_server: Server | None = None
+        self._socket_thread: threading.Thread | None = None
+        self._sockets: list[ServerConnection] = []
+        self._socket_tickets: set[str] = set()
         self._handlers: dict[str, Callable[[Args], Args]] = {
             "auth.test": self._auth_test,
+            "apps.connections.open": self._apps_connections_open,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
@@ -106,13 +124,38 @@ class FakeSlack:
         )
         self._thread.start()
         log.debug("fake Slack listening on %s", self.base_url)
+        if self.app_token is not None:
+            self._start_socket_server()
         return self
+
+    def _start_socket_server(self) -> None:
+        socket_server = serve(
+            self._socket_session,
+            "127.0.0.1",
+            0,
+            process_request=self._check_socket_ticket,
+            compression=None,
+            # A client that never answers a close frame is cut off after this many seconds.
+            close_timeout=2,
+            logger=log,
+        )
+        self._socket_server = socket_server
+        self._socket_thread = threading.Thread(
+            target=socket_server.serve_forever, name="fake-slack-socket", daemon=True
+        )
+        self._socket_thread.start()
 
     def stop(self) -> None:
         """Stop serving and release the port."""
         if self._server is None:
             return
 
+        if self._socket_server is not None:
+            self._socket_server.shutdown()
+            if self._socket_thread is not None:
+                self._socket_thread.join(timeout=5)
+            self._socket_server = None
+            self._socket_thread = None
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
@@ -157,6 +200,7 @@ class FakeSlack:
             self._delays: dict[str, float] = {}
             self._ts_count = 0
             self._view_count = 0
+            self._socket_acks: list[Args] = []
 
     def fail(
         self,
@@ -189,6 +233,45 @@ class FakeSlack:
             self._response_urls[key] = []
         return f"{self.base_url}/response/{key}"
 
+    def socket_send(self, envelope: Mapping[str, Any]) -> None:
+        """Push one Socket Mode envelope (JSON) to the connected client."""
+        self._open_socket().send(json.dumps(envelope))
+
+    def socket_drop(self) -> None:
+        """Close the client's WebSocket connection from the server side, with no warning."""
+        self._open_socket().close(1001, "going away")
+
+    def socket_refresh(self) -> None:
+        """Ask the client to move to a new connection, as Slack routinely does.
+
+        Slack sends a ``disconnect`` message with reason ``refresh_requested`` and leaves the
+        old connection open for the client to close once it has a new one.
+        """
+        self.socket_send({"type": "disconnect", "reason": "refresh_requested"})
+
+    def wait_for_socket(self, connections: int = 1, timeout: float = 10.0) -> None:
+        """Wait until the client has opened ``connections`` WebSocket connections in all.
+
+        The latest one must still be open, so ``socket_send`` reaches the client.
+        """
+
+        def connected() -> bool:
+            with self._lock:
+                opened = len(self._sockets)
+                latest = self._sockets[-1] if self._sockets else None
+            return opened >= connections and latest is not None and _is_open(latest)
+
+        self.wait_for(
+            connected, timeout, f"{connections} Socket Mode connection(s), the latest open"
+        )
+
+    def _open_socket(self) -> ServerConnection:
+        with self._lock:
+            latest = self._sockets[-1] if self._sockets else None
+        if latest is None or not _is_open(latest):
+            raise RuntimeError("no Socket Mode client is connected")
+        return latest
+
     # -- inspection ------------------------------------------------------------------------
 
     def calls(self, method: str | None = None) -> list[Args]:
@@ -213,6 +296,16 @@ class FakeSlack:
         channel = _conversation_id(channel)
         with self._lock:
             return copy.deepcopy([m for m in self._ephemerals if m["channel"] == channel])
+
+    def socket_acks(self) -> list[Args]:
+        """Return the messages the Socket Mode client sent back (its acks), oldest first."""
+        with self._lock:
+            return copy.deepcopy(self._socket_acks)
+
+    def socket_connections(self) -> int:
+        """Return how many WebSocket connections the Socket Mode client has opened so far."""
+        with self._lock:
+            return len(self._sockets)
 
     def view(self, view_id: str) -> Args:
         """Return the current state of an opened view."""
@@ -282,8 +375,13 @@ class FakeSlack:
                 return 200, {}, {"ok": False, "error": bad_request.error}
             if not token:
                 return 200, {}, {"ok": False, "error": "not_authed"}
-            if token != self.bot_token:
-                return 200, {}, {"ok": False, "error": "invalid_auth"}
+            # apps.connections.open takes the app-level token only; every other method here
+            # takes the bot token only.
+            wanted = self.app_token if method == "apps.connections.open" else self.bot_token
+            if token != wanted:
+                known = token in (self.bot_token, self.app_token)
+                refusal = "not_allowed_token_type" if known else "invalid_auth"
+                return 200, {}, {"ok": False, "error": refusal}
             fault = self._take_fault(method)
             if fault is not None:
                 headers = (
@@ -324,6 +422,37 @@ class FakeSlack:
                 return 400, "invalid_payload"
             return 200, "ok"
 
+    # -- Socket Mode -----------------------------------------------------------------------
+
+    def _check_socket_ticket(
+        self, connection: ServerConnection, request: Request
+    ) -> Response | None:
+        """Refuse a WebSocket handshake whose URL was not issued or was used already."""
+        url = urlsplit(request.path)
+        ticket = parse_qs(url.query).get("ticket", [""])[0]
+        with self._lock:
+            issued = url.path == SOCKET_PATH and ticket in self._socket_tickets
+            self._socket_tickets.discard(ticket)
+        if not issued:
+            return connection.respond(403, "unknown or used Socket Mode URL\n")
+        return None
+
+    def _socket_session(self, connection: ServerConnection) -> None:
+        """Record what one connected client sends until the connection ends."""
+        with self._lock:
+            self._sockets.append(connection)
+        try:
+            for message in connection:
+                try:
+                    ack = json.loads(message)
+                except ValueError:
+                    ack = {"unreadable": message}
+                with self._lock:
+                    self._socket_acks.append(ack)
+        except ConnectionClosed:
+            pass
+        log.debug("fake Slack: Socket Mode connection ended")
+
     # -- Web API methods (called with the lock held) ---------------------------------------
 
     def _auth_test(self, args: Args) -> Args:
@@ -336,6 +465,16 @@ class FakeSlack:
             "bot_id": BOT_ID,
             "is_enterprise_install": False,
         }
+
+    def _apps_connections_open(self, args: Args) -> Args:
+        if self._socket_server is None:
+            raise SlackError("internal_error")
+        # Each URL carries a one-time ticket, like Slack's; the client asks for a new one
+        # every time it connects.
+        ticket = uuid.uuid4().hex
+        self._socket_tickets.add(ticket)
+        port = self._socket_server.socket.getsockname()[1]
+        return {"url": f"ws://127.0.0.1:{port}{SOCKET_PATH}?ticket={ticket}&app_id={APP_ID}"}
 
     def _chat_post_message(self, args: Args) -> Args:
         channel = self._channel(args.get("channel"))
@@ -531,6 +670,10 @@ def _request_args(query: str, content_type: str, body: bytes) -> Args:
             except ValueError:
                 raise SlackError(f"invalid_{key}") from None
     return args
+
+
+def _is_open(connection: ServerConnection) -> bool:
+    return connection.state is State.OPEN
 
 
 def _conversation_id(channel: str) -> str:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
-from bot.whmcs.errors import WhmcsUnknownOutcome
-from bot.whmcs.loose import entries
+from bot.whmcs.errors import WhmcsApiError, WhmcsUnknownOutcome
+from bot.whmcs.loose import as_int, entries
 from bot.whmcs.records import Admin, Department, Status, Ticket, TicketPage
 from bot.whmcs.transport import Transport
 
 log = logging.getLogger(__name__)
+
+CLIENT_NOT_FOUND = "Client Not Found"
 
 
 class WhmcsClient:
@@ -74,13 +76,27 @@ class WhmcsClient:
         """Return the configured ticket statuses in WHMCS's sort order."""
         raw = self.transport.call("GetSupportStatuses")
         _require_success(raw, "GetSupportStatuses")
-        return [Status.from_api(entry) for entry in entries(raw.get("statuses"), "status")]
+
+        statuses = entries(raw.get("statuses"), "status")
+        if not statuses:
+            # WHMCS always has statuses: an answer without them was cut short, not empty.
+            _unknown("GetSupportStatuses", "answer had no statuses")
+        return [Status.from_api(entry) for entry in statuses]
 
     def get_departments(self) -> list[Department]:
         """Return every support department, not only the API admin's own."""
         raw = self.transport.call("GetSupportDepartments", {"ignore_dept_assignments": 1})
         _require_success(raw, "GetSupportDepartments")
+
         departments = entries(raw.get("departments"), "department")
+        # WHMCS leaves `departments` out when there are none; only `totalresults: 0` tells that
+        # apart from an answer that lost its list.
+        total = as_int(raw.get("totalresults"), default=-1)
+        if not departments and total != 0:
+            reason = "answer had no departments"
+            if total > 0:
+                reason += f" but totalresults {total}"
+            _unknown("GetSupportDepartments", reason)
         return [Department.from_api(entry) for entry in departments]
 
     def get_admins(self, include_disabled: bool = False) -> list[Admin]:
@@ -95,6 +111,28 @@ class WhmcsClient:
         if include_disabled:
             return admins
         return [admin for admin in admins if not admin.disabled]
+
+    def client_exists(self, client_id: int) -> bool:
+        """Tell whether WHMCS has a client with this id (GetClientsDetails)."""
+        if client_id <= 0:
+            # Client ids start at 1; userid 0 stands for a guest, never a client.
+            return False
+
+        try:
+            raw = self.transport.call("GetClientsDetails", {"clientid": client_id, "stats": 0})
+        except WhmcsApiError as error:
+            if error.message.strip() == CLIENT_NOT_FOUND:
+                return False
+            raise
+        _require_success(raw, "GetClientsDetails")
+
+        # Only an answer that names the client asked for is a yes.
+        named = _client_ids(raw)
+        if not named:
+            _unknown("GetClientsDetails", "answer had no client id")
+        if named != {client_id}:
+            _unknown("GetClientsDetails", f"answer named a client other than {client_id}")
+        return True
 
     def update_ticket(self, ticket_id: int, params: Mapping[str, str | int]) -> None:
         """Send UpdateTicket; `params` are already named as UpdateTicket's parameters."""
@@ -116,19 +154,32 @@ class WhmcsClient:
         _require_success(raw, "AddTicketNote")
 
 
+def _client_ids(raw: dict[str, Any]) -> set[int]:
+    """Return every client id a GetClientsDetails answer gives, nested or at the top level."""
+    # WHMCS 7 and 8 put the client under `client` and repeat its fields at the top level.
+    nested = raw.get("client")
+    places = [nested, raw] if isinstance(nested, dict) else [raw]
+    return {
+        as_int(place[key], default=-1)
+        for place in places
+        for key in ("id", "userid", "client_id")
+        if key in place
+    }
+
+
 def _require(raw: dict[str, Any], action: str, key: str) -> None:
     """Raise WhmcsUnknownOutcome when a success answer lacks a key it must have."""
-    if key in raw:
-        return
-    error = WhmcsUnknownOutcome(f"answer lacked {key!r}", None, action)
-    log.warning("WHMCS action=%s failed kind=unknown_outcome: %s", action, error.reason)
-    raise error
+    if key not in raw:
+        _unknown(action, f"answer lacked {key!r}")
 
 
 def _require_success(raw: dict[str, Any], action: str) -> None:
     """Raise WhmcsUnknownOutcome unless the answer says `result: success`."""
-    if str(raw.get("result", "")).strip().lower() == "success":
-        return
-    error = WhmcsUnknownOutcome("answer lacked result success", None, action)
-    log.warning("WHMCS action=%s failed kind=unknown_outcome: %s", action, error.reason)
-    raise error
+    if str(raw.get("result", "")).strip().lower() != "success":
+        _unknown(action, "answer lacked result success")
+
+
+def _unknown(action: str, reason: str) -> NoReturn:
+    """Log and raise WhmcsUnknownOutcome for a success answer that cannot be trusted."""
+    log.warning("WHMCS action=%s failed kind=unknown_outcome: %s", action, reason)
+    raise WhmcsUnknownOutcome(reason, None, action)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import http.cookiejar
 import logging
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -21,6 +22,7 @@ from bot.whmcs.errors import (
     WhmcsUnknownOutcome,
     WhmcsUnreachable,
 )
+from bot.whmcs.hold import AccessHold
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +47,14 @@ def api_url(base: str) -> str:
 
 
 class Transport:
-    """Call WHMCS's API over one pooled keep-alive HTTP session; safe to share across threads."""
+    """Call WHMCS's API over one pooled keep-alive HTTP session; safe to share across threads.
+
+    After wrong credentials no further call is sent for the life of the transport, and after
+    `IP Banned` none for five minutes: such calls raise the same access error at once.
+
+    Args:
+        clock: monotonic seconds; decides when a hold after `IP Banned` ends.
+    """
 
     def __init__(
         self,
@@ -55,6 +64,7 @@ class Transport:
         access_key: str | None = None,
         timeout: float = 10.0,
         pool_size: int = 16,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.url = api_url(url)
         self.timeout = timeout
@@ -64,6 +74,7 @@ class Transport:
         self._calls_made = 0
         self._count_lock = threading.Lock()
         self._session = _session(pool_size)
+        self._hold = AccessHold(clock)
 
     def __repr__(self) -> str:
         return f"Transport(url={_public_url(self.url)!r}, timeout={self.timeout:g})"
@@ -83,12 +94,16 @@ class Transport:
         Raises WhmcsApiError, WhmcsAccessError, WhmcsUnreachable or WhmcsUnknownOutcome.
         """
         form = self._form(action, params or {})
+        # Three failed logins ban the IP: a held access error is raised without sending.
+        self._hold.check(action)
         with self._count_lock:
             self._calls_made += 1
 
         try:
             return self._send(action, form)
         except WhmcsError as error:
+            if isinstance(error, WhmcsAccessError) and self._hold.start(error):
+                raise  # the hold logged its one error line
             # A documented refusal (Ticket ID Not Found, ...) is routine; faults are warnings.
             level = logging.INFO if isinstance(error, WhmcsApiError) else logging.WARNING
             log.log(level, "WHMCS action=%s failed %s", action, _failure(error))

@@ -122,13 +122,97 @@ def test_get_statuses(server: CannedServer, client: WhmcsClient) -> None:
     assert [(s.title, s.count) for s in client.get_statuses()] == [("Open", 3), ("On Hold", 0)]
 
 
-def test_get_departments_ignores_assignments_and_reads_missing_list(
-    server: CannedServer, client: WhmcsClient
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"result": "success"},
+        {"result": "success", "totalresults": 6},
+        {"result": "success", "statuses": []},
+        {"result": "success", "statuses": ""},
+        {"result": "success", "statuses": {"status": []}},
+        {"result": "success", "statuses": {}},
+    ],
+)
+def test_get_statuses_without_statuses_is_unknown_outcome(
+    server: CannedServer, client: WhmcsClient, answer: dict[str, Any]
 ) -> None:
-    server.reply(json_answer({"result": "success", "totalresults": 0}))
+    # WHMCS always has statuses: an answer without them lost its list.
+    server.reply(json_answer(answer))
+
+    with pytest.raises(WhmcsUnknownOutcome) as caught:
+        client.get_statuses()
+
+    assert caught.value.reason == "answer had no statuses"
+    assert caught.value.action == "GetSupportStatuses"
+
+
+def test_get_statuses_single_entry(server: CannedServer, client: WhmcsClient) -> None:
+    status = {"title": "Open", "count": 1, "color": "#779500"}
+    server.reply(json_answer({"result": "success", "statuses": {"status": status}}))
+
+    assert [s.title for s in client.get_statuses()] == ["Open"]
+
+
+DEPARTMENT = {"id": "2", "name": "Billing &amp; Accounts", "awaitingreply": "1", "opentickets": 3}
+
+
+@pytest.mark.parametrize("total", [0, "0"])
+def test_get_departments_ignores_assignments_and_reads_missing_list(
+    server: CannedServer, client: WhmcsClient, total: int | str
+) -> None:
+    # WHMCS leaves `departments` out when it says there are none.
+    server.reply(json_answer({"result": "success", "totalresults": total}))
 
     assert client.get_departments() == []
     assert params(server.forms[0]) == {"ignore_dept_assignments": "1"}
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ({"result": "success", "totalresults": 2}, "answer had no departments but totalresults 2"),
+        (
+            {"result": "success", "totalresults": "1", "departments": {"department": []}},
+            "answer had no departments but totalresults 1",
+        ),
+        ({"result": "success"}, "answer had no departments"),
+        ({"result": "success", "departments": []}, "answer had no departments"),
+        ({"result": "success", "totalresults": "many"}, "answer had no departments"),
+    ],
+)
+def test_get_departments_missing_list_is_unknown_outcome(
+    server: CannedServer, client: WhmcsClient, answer: dict[str, Any], reason: str
+) -> None:
+    server.reply(json_answer(answer))
+
+    with pytest.raises(WhmcsUnknownOutcome) as caught:
+        client.get_departments()
+
+    assert caught.value.reason == reason
+    assert caught.value.action == "GetSupportDepartments"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"result": "success", "totalresults": 1, "departments": {"department": [DEPARTMENT]}},
+        {"result": "success", "totalresults": "1", "departments": {"department": DEPARTMENT}},
+        # The list is what counts when WHMCS leaves the total out.
+        {"result": "success", "departments": {"department": [DEPARTMENT]}},
+    ],
+)
+def test_get_departments_reads_entries(
+    server: CannedServer, client: WhmcsClient, answer: dict[str, Any]
+) -> None:
+    server.reply(json_answer(answer))
+
+    (department,) = client.get_departments()
+
+    assert (department.id, department.name, department.open_tickets) == (
+        2,
+        "Billing & Accounts",
+        3,
+    )
 
 
 ADMINS = {
@@ -232,3 +316,76 @@ def test_add_note_to_missing_ticket(server: CannedServer, client: WhmcsClient) -
 
     with pytest.raises(WhmcsApiError, match="^Ticket ID not found$"):
         client.add_note(999, "x")
+
+
+CLIENT = {"userid": 7, "id": 7, "client_id": 7, "firstname": "Zo&euml;", "email": "z@example.org"}
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"result": "success", **CLIENT, "client": CLIENT},
+        {"result": "success", "client": {"id": "7", "userid": "7"}},
+        {"result": "success", "userid": "7", "id": "7"},
+    ],
+)
+def test_client_exists(server: CannedServer, client: WhmcsClient, answer: dict[str, Any]) -> None:
+    server.reply(json_answer(answer))
+
+    assert client.client_exists(7) is True
+    assert server.forms[0]["action"] == "GetClientsDetails"
+    assert params(server.forms[0]) == {"clientid": "7", "stats": "0"}
+
+
+def test_unknown_client_does_not_exist(server: CannedServer, client: WhmcsClient) -> None:
+    server.reply(json_answer({"result": "error", "message": "Client Not Found"}))
+
+    assert client.client_exists(999) is False
+
+
+@pytest.mark.parametrize("client_id", [0, -3])
+def test_guest_ids_are_never_clients_and_are_not_asked_about(
+    server: CannedServer, client: WhmcsClient, client_id: int
+) -> None:
+    assert client.client_exists(client_id) is False
+    assert server.forms == []
+
+
+@pytest.mark.parametrize(
+    "message", ["Ticket ID Not Found", "Department ID Not Found", "Client Not Found Today"]
+)
+def test_other_refusals_are_not_a_no(
+    server: CannedServer, client: WhmcsClient, message: str
+) -> None:
+    server.reply(json_answer({"result": "error", "message": message}))
+
+    with pytest.raises(WhmcsApiError) as caught:
+        client.client_exists(7)
+
+    assert caught.value.message == message
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ({"result": "success"}, "answer had no client id"),
+        ({"result": "success", "client": {}}, "answer had no client id"),
+        ({"result": "success", "firstname": "Zo&euml;"}, "answer had no client id"),
+        ({"result": "success", "client": {"id": 8}}, "answer named a client other than 7"),
+        (
+            {"result": "success", "id": 7, "client": {"id": "x"}},
+            "answer named a client other than 7",
+        ),
+        ({"client": CLIENT}, "answer lacked result success"),
+    ],
+)
+def test_client_answer_without_its_id_is_unknown_outcome(
+    server: CannedServer, client: WhmcsClient, answer: dict[str, Any], reason: str
+) -> None:
+    server.reply(json_answer(answer))
+
+    with pytest.raises(WhmcsUnknownOutcome) as caught:
+        client.client_exists(7)
+
+    assert caught.value.reason == reason
+    assert caught.value.action == "GetClientsDetails"

@@ -288,8 +288,13 @@ def test_failures_log_one_line_without_credentials_or_values(
         call(transport)
 
     error = caught.value
-    # A documented refusal is routine (info); every fault is one warning.
-    level = logging.INFO if isinstance(error, WhmcsApiError) else logging.WARNING
+    # A documented refusal is routine (info); wrong credentials stop every later call (error);
+    # every other fault is one warning.
+    level = logging.WARNING
+    if isinstance(error, WhmcsApiError):
+        level = logging.INFO
+    elif isinstance(error, WhmcsAccessError):
+        level = logging.ERROR
     lines = [r for r in caplog.records if r.levelno >= logging.INFO]
     assert [r.levelno for r in lines] == [level]
     assert "UpdateTicket" in lines[0].getMessage()

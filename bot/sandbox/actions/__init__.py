@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.sandbox.actions.call import ActionError, Answer, ApiCall
+from bot.sandbox.actions.clients import get_clients_details
 from bot.sandbox.actions.open_and_reply import add_ticket_note, add_ticket_reply, open_ticket
 from bot.sandbox.actions.read_tickets import get_ticket, get_tickets
 from bot.sandbox.actions.support_lists import (
@@ -21,6 +22,7 @@ ACTIONS: dict[str, Callable[[ApiCall], Answer]] = {
     "getsupportstatuses": get_support_statuses,
     "getsupportdepartments": get_support_departments,
     "getadminusers": get_admin_users,
+    "getclientsdetails": get_clients_details,
     "addticketnote": add_ticket_note,
     "addticketreply": add_ticket_reply,
     "openticket": open_ticket,

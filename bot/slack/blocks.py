@@ -43,7 +43,8 @@ def message(blocks: Sequence[Block], fallback: str, footer: str | None) -> dict[
         items.append(context(footer))
     if len(items) > MESSAGE_BLOCK_LIMIT:
         items = items[: MESSAGE_BLOCK_LIMIT - 1] + [context("…")]
-    return {"text": plain(fallback, SECTION_LIMIT) or "ticketbot", "blocks": items}
+    # The notification text is mrkdwn too: escape it so no WHMCS text can mention or link.
+    return {"text": cut(escape(fallback), SECTION_LIMIT) or "ticketbot", "blocks": items}
 
 
 def ticket_name(ticket: Ticket) -> str:
@@ -75,9 +76,9 @@ def usage_message(error: GrammarError, footer: str | None) -> dict[str, Any]:
     return message([section("\n".join(lines))], error.message, footer)
 
 
-def text_message(text: str, footer: str | None) -> dict[str, Any]:
-    """Return a one-section message whose text is already mrkdwn."""
-    return message([section(text)], text, footer)
+def text_message(text: str, footer: str | None, fallback: str | None = None) -> dict[str, Any]:
+    """Return a one-section message whose text is already mrkdwn; `fallback` is plain text."""
+    return message([section(text)], fallback or text, footer)
 
 
 def _problem_lines(problems: Sequence[Problem]) -> str:
@@ -91,20 +92,34 @@ def _value(text: str | None, limit: int) -> str:
 
 
 def field_line(change: FieldResult, requester: str, public: bool, limit: int) -> str:
-    """Describe one field: before → after, set to, unchanged, or hidden from the channel."""
-    label = f"*{change.label}*"
+    """Describe one field: before → after, set to, unchanged, unconfirmed, or hidden."""
+    label = f"*{escape(change.label)}*"
     if not change.changed:
         return f"• {label}: {_value(change.after, limit)} (unchanged)"
     if public and change.private:
         return f"• {label}: " + texts.HIDDEN.format(user=requester)
     if not change.readable:
-        return f"• {label}: " + texts.SET_TO.format(after=_value(change.after, limit))
-    return f"• {label}: {_value(change.before, limit)} → {_value(change.after, limit)}"
+        line = texts.SET_TO.format(after=_value(change.after, limit))
+    else:
+        line = f"{_value(change.before, limit)} → {_value(change.after, limit)}"
+    if not change.verified:
+        line = texts.UNCONFIRMED.format(change=line)
+    return f"• {label}: {line}"
 
 
-def _field_section(fields: Sequence[FieldResult], requester: str, public: bool) -> Block:
-    limit = max(40, (SECTION_LIMIT - 100) // max(1, len(fields)) // 2 - 20)
-    return section("\n".join(field_line(f, requester, public, limit) for f in fields))
+def _field_sections(fields: Sequence[FieldResult], requester: str, public: bool) -> list[Block]:
+    """List fields, one line each, over as many sections as Slack's 3000 characters need."""
+    sections: list[Block] = []
+    lines: list[str] = []
+    for change in fields:
+        line = cut(field_line(change, requester, public, 700), 1500)
+        if lines and sum(len(x) + 1 for x in lines) + len(line) > SECTION_LIMIT:
+            sections.append(section("\n".join(lines)))
+            lines = []
+        lines.append(line)
+    if lines:
+        sections.append(section("\n".join(lines)))
+    return sections
 
 
 def update_message(
@@ -131,8 +146,9 @@ def update_message(
     blocks.append(header(title))
     if ticket is not None:
         blocks.append(section(_subject_line(ticket)))
-    if result.notice:
-        blocks.append(context(escape(result.notice)))
+    for note in (result.notice, *result.notes):
+        if note:
+            blocks.append(context(escape(note)))
     if result.outcome is Outcome.UNKNOWN:
         blocks.append(section(texts.UNKNOWN_EXPLAIN.format(reason=escape(result.reason or "?"))))
     elif result.reason:
@@ -140,7 +156,7 @@ def update_message(
     if result.outcome is Outcome.PARTIAL:
         blocks.append(section(texts.PARTIAL_EXPLAIN))
     if result.outcome in (Outcome.DONE, Outcome.PARTIAL, Outcome.UNKNOWN) and result.fields:
-        blocks.append(_field_section(result.fields, requester, public))
+        blocks.extend(_field_sections(result.fields, requester, public))
     if result.problems and not public:
         blocks.append(section(_problem_lines(result.problems)))
         if result.outcome is Outcome.REFUSED:
@@ -154,13 +170,18 @@ def no_change_message(result: UpdateResult, footer: str | None) -> dict[str, Any
     """Return the answer to an update whose values the ticket already had."""
     assert result.ticket is not None
     values = ", ".join(
-        f"{f.label.lower()} {_value(f.after, 100)}" for f in result.fields if f.readable
+        texts.ALREADY.format(field=escape(f.label.lower()), value=_value(f.after, 100))
+        for f in result.fields
+        if f.readable
     )
-    text = texts.NO_CHANGE.format(ticket=ticket_name(result.ticket), values=values)
+    name = escape(ticket_name(result.ticket))
+    text = texts.NO_CHANGE.format(ticket=name, values=values)
     blocks = [section(text)]
     if result.notice:
         blocks.append(context(escape(result.notice)))
-    return message(blocks, text, footer)
+    return message(
+        blocks, texts.NO_CHANGE.format(ticket=ticket_name(result.ticket), values="…"), footer
+    )
 
 
 def ticket_message(result: ShowResult, footer: str | None) -> dict[str, Any]:

@@ -35,7 +35,8 @@ NOT_LINKED = (
     "`[users]` in ticketbot.toml."
 )
 NOTHING_CHANGED = "Nothing was changed."
-NO_CHANGE = "Nothing to change: ticket {ticket} already has {values}."
+NO_CHANGE = "Nothing to change on ticket {ticket}: {values}."
+ALREADY = "{field} is already {value}"
 REFUSED_TITLE = "Ticket {ticket} was not changed"
 REFUSED_NO_TICKET = "No ticket was changed"
 UPDATED_TITLE = "Ticket {ticket} updated"
@@ -46,12 +47,12 @@ PARTIAL_EXPLAIN = (
 )
 UNKNOWN_TITLE = "Ticket {ticket}: outcome unknown"
 UNKNOWN_EXPLAIN = (
-    "WHMCS's answer was lost ({reason}) and the ticket could not be read back. Check the ticket "
-    "in WHMCS before you try again; the change was not sent twice."
+    "What changed could not be confirmed: {reason}. Check the ticket in WHMCS before you try "
+    "again; the change was not sent twice."
 )
 READ_BACK = "WHMCS's answer was lost ({reason}); the ticket was read back to confirm what changed."
-UNVERIFIED = "sent, but WHMCS cannot show it to confirm"
-CHANGED_BY = "Changed by <@{user}> as {admin} in WHMCS"
+UNCONFIRMED = "asked: {change}, not confirmed"
+CHANGED_BY = "Changed by <@{user}> (linked WHMCS admin: {admin})"
 SET_TO = "set to {after}"
 HIDDEN = "changed (value shown only to <@{user}>)"
 NO_SUBJECT = "(no subject)"
@@ -60,8 +61,8 @@ FAILED = (
     "in WHMCS before trying again."
 )
 SANDBOX_FOOTER = (
-    ":test_tube: Built-in sandbox WHMCS with demo data: no real ticket was touched. "
-    "Set WHMCS_URL to connect your WHMCS."
+    ":test_tube: Built-in sandbox WHMCS with demo data, not your WHMCS. "
+    "Set WHMCS_URL to connect your own."
 )
 SHOW_TITLE = "Ticket {ticket}"
 SHOW_LAST_REPLY = "Last reply {when}"

@@ -6,7 +6,7 @@ documentation; the hint says what to do about it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 TICKET_NOT_FOUND = "Ticket ID Not Found"
 GUEST_NEEDS_CONTACT = "Name and email address are required if not a client"
@@ -17,6 +17,14 @@ PRIORITY_INVALID = "Invalid Ticket Priority. Valid priorities are: " + ",".join(
 DATE_INVALID = "Invalid Date Format"
 DATE_IN_FUTURE = "Ticket creation date cannot be in the future"
 FLAG_ADMIN_INVALID = "Invalid Admin ID for Flag"
+CLIENT_NOT_FOUND = "Client ID Not Found"
+LIST_LIMIT = 25
+
+
+def _listing(items: Iterable[str]) -> str:
+    names = list(items)
+    shown = ", ".join(names[:LIST_LIMIT])
+    return shown + (f" and {len(names) - LIST_LIMIT} more" if len(names) > LIST_LIMIT else "")
 
 
 def status_invalid(titles: Iterable[str]) -> str:
@@ -25,24 +33,28 @@ def status_invalid(titles: Iterable[str]) -> str:
 
 
 def ticket_not_found(ref: str) -> str:
+    """Say that no ticket matches a reference, and how tickets are named."""
     return (
-        f"No ticket matches {ref}. Use the internal id (42) or the public ticket number "
-        "(#ABC-123456) shown in WHMCS."
+        f"No ticket matches {ref}. Name a ticket by its internal id, as in /ticket 1234, or by "
+        "its ticket number with a #, as in /ticket #ABC-123456; both are shown in WHMCS."
     )
 
 
 def ambiguous_ref(ref: str, by_id: str, by_number: str) -> str:
+    """Say that a bare number names two tickets, and how to pick one."""
     return (
         f"{ref} is both the id of {by_id} and the ticket number of {by_number}. Nothing was "
-        "changed: say which one you mean by its ticket number with a #."
+        "changed: name the ticket by its ticket number with a #."
     )
 
 
 def used_ticket_number(ref: str, label: str) -> str:
-    return f"No ticket has the id {ref}, so {label} (whose ticket number is {ref}) was used."
+    """Say that a bare number was taken as a ticket number."""
+    return f"No ticket has the id {ref}, so {label}, whose ticket number is {ref}, was used."
 
 
 def status_hint(titles: Iterable[str]) -> str:
+    """Suggest a status."""
     return "Pick one of the statuses above, for example: status " + next(iter(titles), "Open")
 
 
@@ -50,29 +62,87 @@ PRIORITY_HINT = "Use Low, Medium or High, for example: priority High"
 
 
 def department_hint(names: Iterable[str]) -> str:
-    return "Name a department or give its id. Departments: " + ", ".join(names)
+    """List the departments to pick from."""
+    return "Name a department or give its id. Departments: " + _listing(names)
 
 
-DATE_HINT = (
-    "Write the date as YYYY-MM-DD HH:MM (WHMCS server time), for example: created 2026-03-01 09:30"
-)
-FUTURE_HINT = "Give a date and time that has already passed in the WHMCS server's time zone."
-EMAIL_HINT = "Give an address like name@example.com."
+def date_hint(zone: str) -> str:
+    """Say how to write a creation date."""
+    return (
+        f"Write the date as YYYY-MM-DD HH:MM in WHMCS server time ({zone}), a real date and "
+        "time from 1990 on, for example: created 2026-03-01 09:30"
+    )
+
+
+def future_hint(zone: str) -> str:
+    """Say that a creation date must lie in the past."""
+    return f"Give a date and time that has already passed in WHMCS server time ({zone})."
+
+
+EMAIL_HINT = "Give one address like name@example.com."
 CC_HINT = "Give one or more addresses separated by commas, like a@example.com,b@example.com."
-GUEST_HINT = (
-    "client 0 makes this a guest ticket, which needs a name and an email in the same command: "
-    "client 0 name Jo Bloggs email jo@example.com"
-)
+
+
+def guest_hint(given: Iterable[str]) -> str:
+    """Say what a guest ticket still lacks."""
+    missing = [field for field in ("name", "email") if field not in set(given)]
+    return (
+        f"client 0 makes this a guest ticket, which also needs {' and '.join(missing)} in the "
+        "same command: client 0 name Jo Bloggs email jo@example.com"
+    )
+
+
 FLAG_ZERO_HINT = "flag 0 does not unflag a ticket in WHMCS; use: unflag"
-FLAG_HINT = "Flag to an enabled WHMCS admin: flag me, flag @someone (picked from Slack's list) or flag <admin id>."
 FLAG_BARE_NAME_HINT = (
     "Slack sent {name} as plain text, not as a mention. Pick the person from Slack's list as you "
     "type so it becomes a mention, or give their WHMCS admin id."
 )
 FLAG_UNLINKED_HINT = (
-    "{mention} is not linked to a WHMCS admin. An operator can link them under [users] in "
-    "ticketbot.toml, or give their WHMCS admin id instead."
+    "The Slack user {user} is not linked to a WHMCS admin. An operator can link them under "
+    "[users] in ticketbot.toml, or give their WHMCS admin id instead."
 )
-SUBJECT_EMPTY_HINT = "WHMCS ignores an empty subject; give the new subject text."
-CLIENT_HINT = "Give the WHMCS client id (a number), or 0 to make it a guest ticket."
-CONTROL_HINT = "Remove invisible control characters from the value (copy it from plain text)."
+
+
+def flag_hint(admins: Iterable[str]) -> str:
+    """Say whom a ticket can be flagged to."""
+    return (
+        "Flag to an enabled WHMCS admin: flag me, flag @someone (picked from Slack's list) or "
+        "flag <admin id>. Enabled admins: " + _listing(admins)
+    )
+
+
+CLIENT_HINT = "Give the id of an existing WHMCS client, or 0 to make it a guest ticket."
+
+
+def customfield_unknown(field_id: int) -> str:
+    """Say that a custom field id is not one configured."""
+    return f"Custom field {field_id} is not listed under [customfields] in ticketbot.toml"
+
+
+def customfield_hint(labels: Mapping[int, str]) -> str:
+    """List the configured custom fields."""
+    fields = [f"cf.{field_id} ({label})" for field_id, label in sorted(labels.items())]
+    return (
+        "WHMCS ignores custom field ids it does not know, so only the configured ones are sent: "
+        + _listing(fields)
+    )
+
+
+def unfit_text(label: str, problem: str) -> str:
+    """Say why a value cannot be stored."""
+    if problem == "control":
+        return f"{label} contains control or direction-changing characters"
+    if problem == "multiline":
+        return f"{label} must be on one line"
+    return f"{label} has no visible text"
+
+
+UNFIT_TEXT_HINT = {
+    "control": "Retype the value, or copy it from plain text: it holds invisible characters.",
+    "multiline": "Only the opening message and custom fields may span lines.",
+    "empty": "WHMCS ignores an empty value; give the new text.",
+}
+DEPARTMENT_CLOSURE_NOTE = (
+    "WHMCS gives a ticket that moves department the new department's client-closure setting; "
+    "add client-close allow or prevent to choose it yourself."
+)

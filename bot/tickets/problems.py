@@ -54,8 +54,8 @@ def problem_from_error(error: WhmcsError) -> Problem:
     if isinstance(error, WhmcsUnreachable):
         return Problem(
             "WHMCS could not be reached",
-            "Nothing was changed. Try again in a minute; if it keeps failing, tell whoever runs "
-            "ticketbot (WHMCS_URL may be wrong, or WHMCS is down).",
+            "Try again in a minute; if it keeps failing, tell whoever runs ticketbot "
+            "(WHMCS_URL may be wrong, or WHMCS is down).",
             ProblemKind.UNAVAILABLE,
         )
     if isinstance(error, WhmcsUnknownOutcome):
@@ -80,9 +80,9 @@ def _api_hint(message: str) -> str:
     if message == hints.DEPARTMENT_NOT_FOUND:
         return "The department may have been removed in WHMCS."
     if message == hints.FLAG_ADMIN_INVALID:
-        return hints.FLAG_HINT
+        return "The admin may have been disabled in WHMCS a moment ago."
     if message in (hints.DATE_INVALID, hints.DATE_IN_FUTURE):
-        return hints.DATE_HINT
+        return "WHMCS's clock or time zone may differ from WHMCS_TIMEZONE."
     if message in (hints.GUEST_NEEDS_CONTACT, hints.EMAIL_INVALID):
-        return hints.GUEST_HINT
-    return "WHMCS refused the change; nothing was written."
+        return hints.guest_hint(())
+    return "WHMCS refused the change."

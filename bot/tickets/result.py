@@ -53,6 +53,9 @@ class FieldResult:
     changed: bool = True
     readable: bool = True
     private: bool = False
+    verified: bool = (
+        True  # False: asked for, but WHMCS's answer or a read-back could not confirm it
+    )
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class UpdateResult:
     notice: str | None = None
     reason: str | None = None  # why the outcome had to be read back (timeout, HTTP 503, ...)
     actor: str = ""  # the WHMCS admin the change was made as
+    notes: tuple[str, ...] = ()  # side effects WHMCS has that the person may not expect
 
     @property
     def changed_fields(self) -> tuple[FieldResult, ...]:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.tickets import hints
-from bot.tickets.catalog import Catalog
+from bot.tickets import hints, readback
+from bot.tickets.catalog import MISS_REFRESH, Catalog
 from bot.tickets.grammar import TicketRef, UpdateRequest
 from bot.tickets.problems import problem_from_error
-from bot.tickets.result import FieldResult, Outcome, Problem, ProblemKind, ShowResult, UpdateResult
-from bot.tickets.validate import Context, admin_label, plan_update
+from bot.tickets.result import Outcome, Problem, ProblemKind, ShowResult, UpdateResult
+from bot.tickets.validate import Context, Plan, admin_label, plan_update
 from bot.whmcs import (
     Admin,
     Ticket,
@@ -26,6 +26,11 @@ from bot.whmcs import (
 )
 
 log = logging.getLogger(__name__)
+
+# WHMCS writes these before it checks the rest of an UpdateTicket call.
+EARLY_WRITES = {"deptid", "priority"}
+# Checked by WHMCS after those, against lists the bot caches.
+CACHED_CHECKS = {"status": "statuses", "flag": "admins"}
 
 
 class RefusedError(Exception):
@@ -50,12 +55,14 @@ class TicketService:
         catalog: Catalog,
         timezone: ZoneInfo,
         admin_for_slack_user: Callable[[str], int | None],
+        customfield_labels: Mapping[int, str] | None = None,
         now: Callable[[ZoneInfo], datetime] = datetime.now,
     ) -> None:
         self.client = client
         self.catalog = catalog
         self.timezone = timezone
         self.admin_for_slack_user = admin_for_slack_user
+        self.customfield_labels = customfield_labels
         self.now = now
 
     def _lookup(self, **key: int | str) -> Ticket | None:
@@ -116,19 +123,8 @@ class TicketService:
         """Check and apply an update for the admin a Slack user is linked to."""
         try:
             actor = self.actor(admin_id)
-        except RefusedError as refused:
-            return UpdateResult(Outcome.REFUSED, problems=refused.problems)
-        except WhmcsError as error:
-            return UpdateResult(Outcome.REFUSED, problems=(problem_from_error(error),))
-        return replace(self._update(request, actor), actor=actor.full_name)
-
-    def _update(self, request: UpdateRequest, actor: Admin) -> UpdateResult:
-        try:
             ticket, notice = self.resolve(request.ref)
-            context = Context(
-                self.catalog, actor, self.timezone, self.admin_for_slack_user, self.now
-            )
-            plan = plan_update(ticket, request.changes, context)
+            plan = self._plan(ticket, request, actor)
         except RefusedError as refused:
             return UpdateResult(Outcome.REFUSED, problems=refused.problems)
         except WhmcsError as error:
@@ -138,64 +134,87 @@ class TicketService:
             return UpdateResult(Outcome.REFUSED, ticket, fields, tuple(plan.problems), notice)
         if not plan.params:
             return UpdateResult(Outcome.NO_CHANGE, ticket, fields, notice=notice)
-        return self._write(ticket, fields, plan.params, notice, actor)
+        result = self._write(ticket, plan, notice, actor)
+        return replace(result, actor=actor.full_name)
 
-    def _write(
-        self,
-        ticket: Ticket,
-        fields: tuple[FieldResult, ...],
-        params: dict[str, str],
-        notice: str | None,
-        actor: Admin,
-    ) -> UpdateResult:
-        """Send UpdateTicket once; after an unclear answer, read the ticket back."""
-        changed = ",".join(f.field for f in fields if f.changed)
+    def _plan(self, ticket: Ticket, request: UpdateRequest, actor: Admin) -> Plan:
+        """Check the request; re-read cached lists first where a stale one could do harm."""
+        context = Context(
+            self.catalog,
+            actor,
+            self.timezone,
+            self.admin_for_slack_user,
+            self.client.client_exists,
+            self.customfield_labels,
+            self.now,
+        )
+        plan = plan_update(ticket, request.changes, context)
+        if plan.problems or not EARLY_WRITES & plan.params.keys():
+            return plan
+        # A status or admin removed in WHMCS since the lists were read would make WHMCS refuse
+        # the call after it wrote department and priority: re-read those lists, check again.
+        stale = False
+        for param, name in CACHED_CHECKS.items():
+            if param in plan.params:
+                stale |= getattr(self.catalog, name).refresh_if_older(MISS_REFRESH)
+        return plan_update(ticket, request.changes, context) if stale else plan
+
+    def _write(self, ticket: Ticket, plan: Plan, notice: str | None, actor: Admin) -> UpdateResult:
+        """Send UpdateTicket once; after a refusal or an unclear answer, read the ticket back."""
+        fields, notes = tuple(plan.fields), tuple(plan.notes)
         try:
-            self.client.update_ticket(ticket.id, params)
+            self.client.update_ticket(ticket.id, plan.params)
         except WhmcsUnknownOutcome as error:
             log.warning(
                 "ticket=%s update answer unusable (%s): reading it back", ticket.id, error.reason
             )
-            return self._read_back(ticket, fields, notice, error.reason)
+            return self._read_back(ticket, plan, notice, None, error.reason)
         except WhmcsApiError as error:
-            # NOTE: WHMCS writes department and priority before later checks fail.
-            readback = self._read_back(ticket, fields, notice, None)
-            problem = problem_from_error(error)
-            outcome = Outcome.PARTIAL if readback.changed_fields else Outcome.REFUSED
-            return UpdateResult(outcome, ticket, readback.fields, (problem,), notice)
+            return self._read_back(ticket, plan, notice, problem_from_error(error), None)
         except (WhmcsAccessError, WhmcsUnreachable) as error:
             return UpdateResult(
                 Outcome.REFUSED, ticket, fields, (problem_from_error(error),), notice
             )
+        changed = ",".join(f.field for f in fields if f.changed)
         log.info("ticket=%s admin=%s changed %s", ticket.id, actor.id, changed)
-        return UpdateResult(Outcome.DONE, ticket, fields, notice=notice)
+        return UpdateResult(Outcome.DONE, ticket, fields, notice=notice, notes=notes)
 
     def _read_back(
         self,
         ticket: Ticket,
-        fields: tuple[FieldResult, ...],
+        plan: Plan,
         notice: str | None,
+        refusal: Problem | None,
         reason: str | None,
     ) -> UpdateResult:
-        """Compare the ticket as it is now with what was asked, field by field."""
+        """Report the ticket's true state after WHMCS refused the call or its answer was lost."""
+        problems = (refusal,) if refusal else ()
         try:
             now = self.client.get_ticket(ticket_id=ticket.id)
         except WhmcsError as error:
             log.warning("ticket=%s read-back failed: %s", ticket.id, type(error).__name__)
-            return UpdateResult(Outcome.UNKNOWN, ticket, fields, notice=notice, reason=reason)
-        observed = tuple(self._observe(change, ticket, now) for change in fields)
-        changed = [f for f in observed if f.changed]
-        wanted = [f for f in fields if f.changed]
-        if reason is None:
-            outcome = Outcome.PARTIAL if changed else Outcome.REFUSED
-        elif len(changed) == len(wanted) and all(f.readable for f in wanted):
-            outcome = Outcome.DONE
-        elif not changed and all(f.readable for f in wanted):
-            outcome = Outcome.REFUSED
-        else:
-            outcome = Outcome.UNKNOWN
-        problems: tuple[Problem, ...] = ()
-        if outcome is Outcome.REFUSED and reason is not None:
+            if reason:
+                lost = (
+                    f"WHMCS's answer was unusable ({reason}) and the ticket could not be read back"
+                )
+            else:
+                lost = "WHMCS refused the change and the ticket could not be read back"
+            return UpdateResult(
+                Outcome.UNKNOWN, ticket, readback.unverified(plan.fields), problems, notice, lost
+            )
+        observed = readback.observe(plan.fields, now, self.catalog)
+        outcome = readback.judge(plan.fields, observed, refused=refusal is not None)
+        log.info(
+            "ticket=%s read back after %s: %s", ticket.id, reason or "a refusal", outcome.value
+        )
+        if refusal is not None:
+            return UpdateResult(outcome, ticket, readback.after_refusal(observed), problems, notice)
+        if outcome is Outcome.DONE:
+            fields = readback.confirmed(observed)
+            return UpdateResult(
+                outcome, ticket, fields, notice=notice, reason=reason, notes=tuple(plan.notes)
+            )
+        if outcome is Outcome.REFUSED:
             problems = (
                 Problem(
                     f"WHMCS did not answer clearly ({reason})",
@@ -203,33 +222,6 @@ class TicketService:
                     ProblemKind.UNAVAILABLE,
                 ),
             )
-        log.info("ticket=%s read back after %s: %s", ticket.id, reason or "refusal", outcome.value)
+        if outcome is Outcome.UNKNOWN:
+            reason = f"WHMCS's answer was unusable ({reason}) and it cannot show these fields"
         return UpdateResult(outcome, ticket, observed, problems, notice, reason)
-
-    def _observe(self, change: FieldResult, before: Ticket, now: Ticket) -> FieldResult:
-        """Return a field as the read-back shows it (unreadable fields stay as asked)."""
-        current = {
-            "status": now.status,
-            "priority": now.priority,
-            "dept": now.deptname,
-            "subject": now.subject,
-            "flag": now.flag,
-            "unflag": now.flag,
-            "cc": now.cc,
-            "name": now.name,
-            "email": now.email,
-            "client": now.userid,
-            "created": now.date,
-            "message": now.message,
-        }
-        if change.field not in current:
-            return change
-        original = {"flag": before.flag, "unflag": before.flag, "client": before.userid}
-        if change.field in original:
-            moved = current[change.field] != original[change.field]
-        else:
-            moved = current[change.field] != change.before
-        after = change.after if moved else (change.before or "")
-        return FieldResult(
-            change.field, change.label, change.before, after, moved, change.readable, change.private
-        )

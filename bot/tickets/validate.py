@@ -7,7 +7,7 @@ every value first and sends the call only when all of them pass.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -16,15 +16,20 @@ from bot.tickets import hints
 from bot.tickets.catalog import Catalog
 from bot.tickets.grammar import FieldChange
 from bot.tickets.result import FieldResult, Problem
+from bot.tickets.values import (
+    WHMCS_DATE,
+    email_list,
+    is_email,
+    is_future,
+    parse_created,
+    readable_slack_text,
+    same_text,
+    text_problem,
+)
 from bot.whmcs import Admin, Ticket, encode_customfields
 
-EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
-DIGITS = re.compile(r"[0-9]+")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+DIGITS = re.compile(r"[0-9]{1,10}")
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
-WHMCS_DATE = "%Y-%m-%d %H:%M:%S"
-
 LABELS = {
     "status": "Status",
     "priority": "Priority",
@@ -40,8 +45,10 @@ LABELS = {
     "message": "Opening message",
     "markdown": "Markdown",
     "client-close": "Client closure",
+    "customfield": "Custom field",
 }
 PRIVATE_FIELDS = {"name", "email", "cc", "message"}
+MULTILINE_FIELDS = {"message", "customfield"}
 
 
 @dataclass
@@ -52,16 +59,19 @@ class Plan:
     fields: list[FieldResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     customfields: dict[int, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Context:
-    """What the checks need besides the ticket: the catalogs, the actor and the clock."""
+    """What the checks need besides the ticket: catalogs, the actor, the clock and config."""
 
     catalog: Catalog
     actor: Admin
     timezone: ZoneInfo
     admin_for_slack_user: Callable[[str], int | None]
+    client_exists: Callable[[int], bool]
+    customfield_labels: Mapping[int, str] | None = None
     now: Callable[[ZoneInfo], datetime] = datetime.now
 
 
@@ -78,13 +88,15 @@ def admin_label(catalog: Catalog, admin_id: int) -> str:
     return admin.full_name if admin else f"admin {admin_id}"
 
 
-def client_label(ticket_userid: int) -> str:
+def client_label(userid: int) -> str:
     """Name a ticket's owner: a client id, or a guest."""
-    return f"client {ticket_userid}" if ticket_userid > 0 else "guest"
+    return f"client {userid}" if userid > 0 else "guest"
 
 
-def _record(plan: Plan, name: str, before: str, after: str, param: str, value: str) -> None:
-    changed = before != after
+def _record(
+    plan: Plan, name: str, before: str, after: str, param: str, value: str, same: bool | None = None
+) -> None:
+    changed = before != after if same is None else not same
     plan.fields.append(
         FieldResult(name, LABELS[name], before, after, changed, private=name in PRIVATE_FIELDS)
     )
@@ -116,19 +128,16 @@ def _priority(plan: Plan, ticket: Ticket, value: str, ctx: Context) -> None:
 
 def _department(plan: Plan, ticket: Ticket, value: str, ctx: Context) -> None:
     wanted = value.strip().lstrip("#")
-    if DIGITS.fullmatch(wanted) and len(wanted) <= 10:
-        department = ctx.catalog.departments.find(lambda d: d.id == int(wanted))
+    departments = ctx.catalog.departments
+    if DIGITS.fullmatch(wanted):
+        department = departments.find(lambda d: d.id == int(wanted))
     else:
-        department = ctx.catalog.departments.find(lambda d: squash(d.name) == squash(wanted))
-        if department is None:
-            starts = [
-                d
-                for d in ctx.catalog.departments.get()
-                if squash(d.name).startswith(squash(wanted))
-            ]
+        department = departments.find(lambda d: squash(d.name) == squash(wanted))
+        if department is None and squash(wanted):
+            starts = [d for d in departments.get() if squash(d.name).startswith(squash(wanted))]
             department = starts[0] if len(starts) == 1 else None
     if department is None:
-        names = [f"{d.name} ({d.id})" for d in ctx.catalog.departments.get()]
+        names = [f"{d.name} ({d.id})" for d in departments.get()]
         _refuse(plan, "dept", hints.DEPARTMENT_NOT_FOUND, hints.department_hint(names))
         return
     before = ticket.deptname or f"department {ticket.deptid}"
@@ -138,41 +147,33 @@ def _department(plan: Plan, ticket: Ticket, value: str, ctx: Context) -> None:
 
 def _subject(plan: Plan, ticket: Ticket, value: str, ctx: Context) -> None:
     subject = value.strip()
-    if not subject:
-        _refuse(plan, "subject", "The subject is empty", hints.SUBJECT_EMPTY_HINT)
-        return
-    _record(plan, "subject", ticket.subject, subject, "subject", subject)
+    same = same_text(ticket.subject, subject)
+    _record(plan, "subject", ticket.subject, subject, "subject", subject, same)
 
 
 def _flag_target(plan: Plan, value: str, ctx: Context) -> int | None:
     text = value.strip()
     mention = MENTION.match(text)
+    hint = None
     if text.casefold() == "me":
         return ctx.actor.id
     if mention:
         admin_id = ctx.admin_for_slack_user(mention.group(1))
-        if admin_id is None:
-            _refuse(
-                plan,
-                "flag",
-                hints.FLAG_ADMIN_INVALID,
-                hints.FLAG_UNLINKED_HINT.format(mention=text),
-            )
-        return admin_id
-    if text.startswith("@"):
+        if admin_id is not None:
+            return admin_id
+        hint = hints.FLAG_UNLINKED_HINT.format(user=mention.group(1))
+    elif text.startswith("@"):
         hint = hints.FLAG_BARE_NAME_HINT.format(name=text)
-        _refuse(plan, "flag", hints.FLAG_ADMIN_INVALID, hint)
-        return None
-    if not DIGITS.fullmatch(text):
-        _refuse(plan, "flag", hints.FLAG_ADMIN_INVALID, hints.FLAG_HINT)
-        return None
-    if int(text) == 0:
-        _refuse(plan, "flag", hints.FLAG_ADMIN_INVALID, hints.FLAG_ZERO_HINT)
-        return None
-    if len(text) > 10:
-        _refuse(plan, "flag", hints.FLAG_ADMIN_INVALID, hints.FLAG_HINT)
-        return None
-    return int(text)
+    elif DIGITS.fullmatch(text) and int(text) == 0:
+        hint = hints.FLAG_ZERO_HINT
+    elif DIGITS.fullmatch(text):
+        return int(text)
+    _refuse(plan, "flag", hints.FLAG_ADMIN_INVALID, hint or _flag_hint(ctx))
+    return None
+
+
+def _flag_hint(ctx: Context) -> str:
+    return hints.flag_hint([f"{a.full_name} ({a.id})" for a in ctx.catalog.admins.get()])
 
 
 def _flag(plan: Plan, ticket: Ticket, value: str, ctx: Context) -> None:
@@ -180,8 +181,9 @@ def _flag(plan: Plan, ticket: Ticket, value: str, ctx: Context) -> None:
     if admin_id is None:
         return
     before = admin_label(ctx.catalog, ticket.flag)
+    # WHMCS accepts the admin a ticket is already flagged to, even a disabled one.
     if admin_id != ticket.flag and ctx.catalog.admin(admin_id) is None:
-        _refuse(plan, "flag", hints.FLAG_ADMIN_INVALID, hints.FLAG_HINT)
+        _refuse(plan, "flag", hints.FLAG_ADMIN_INVALID, _flag_hint(ctx))
         return
     _record(plan, "flag", before, admin_label(ctx.catalog, admin_id), "flag", str(admin_id))
 
@@ -193,31 +195,37 @@ def _unflag(plan: Plan, ticket: Ticket, value: str, ctx: Context) -> None:
 
 def _email(plan: Plan, ticket: Ticket, value: str, ctx: Context) -> None:
     email = value.strip()
-    if not EMAIL.match(email):
+    if not is_email(email):
         _refuse(plan, "email", hints.EMAIL_INVALID, hints.EMAIL_HINT)
         return
-    _record(plan, "email", ticket.email, email, "email", email)
+    same = ticket.email.casefold() == email.casefold()
+    _record(plan, "email", ticket.email, email, "email", email, same)
 
 
 def _cc(plan: Plan, ticket: Ticket, value: str, ctx: Context) -> None:
-    addresses = [part for part in re.split(r"[\s,;]+", value.strip()) if part]
-    if not addresses or not all(EMAIL.match(address) for address in addresses):
+    addresses = email_list(value)
+    if addresses is None:
         _refuse(plan, "cc", hints.EMAIL_INVALID, hints.CC_HINT)
         return
     cc = ",".join(addresses)
-    _record(plan, "cc", ticket.cc, cc, "cc", cc)
+    same = [a.casefold() for a in email_list(ticket.cc) or []] == [a.casefold() for a in addresses]
+    _record(plan, "cc", ticket.cc, cc, "cc", cc, same)
 
 
 def _name(plan: Plan, ticket: Ticket, value: str, ctx: Context) -> None:
-    _record(plan, "name", ticket.name, value.strip(), "name", value.strip())
+    name = " ".join(value.split())
+    _record(plan, "name", ticket.name, name, "name", name, same_text(ticket.name, name))
 
 
 def _client(plan: Plan, ticket: Ticket, value: str, ctx: Context) -> None:
     text = value.strip()
-    if not DIGITS.fullmatch(text) or len(text) > 10:
-        _refuse(plan, "client", "Invalid client id", hints.CLIENT_HINT)
+    if not DIGITS.fullmatch(text):
+        _refuse(plan, "client", hints.CLIENT_NOT_FOUND, hints.CLIENT_HINT)
         return
     userid = int(text)
+    if userid > 0 and userid != ticket.userid and not ctx.client_exists(userid):
+        _refuse(plan, "client", hints.CLIENT_NOT_FOUND, hints.CLIENT_HINT)
+        return
     before, after = client_label(ticket.userid), client_label(userid)
     _record(plan, "client", before, after, "userid", str(userid))
 
@@ -225,44 +233,54 @@ def _client(plan: Plan, ticket: Ticket, value: str, ctx: Context) -> None:
 def _created(plan: Plan, ticket: Ticket, value: str, ctx: Context) -> None:
     created = parse_created(value, ctx.timezone)
     if created is None:
-        _refuse(plan, "created", hints.DATE_INVALID, hints.DATE_HINT)
+        _refuse(plan, "created", hints.DATE_INVALID, hints.date_hint(ctx.timezone.key))
         return
-    if created > ctx.now(ctx.timezone).replace(tzinfo=None):
-        _refuse(plan, "created", hints.DATE_IN_FUTURE, hints.FUTURE_HINT)
+    if is_future(created, ctx.now(ctx.timezone).replace(tzinfo=None)):
+        _refuse(plan, "created", hints.DATE_IN_FUTURE, hints.future_hint(ctx.timezone.key))
         return
     text = created.strftime(WHMCS_DATE)
-    _record(plan, "created", ticket.date, text, "created", text)
+    plan.fields.append(
+        FieldResult(
+            "created", f"Created ({ctx.timezone.key})", ticket.date, text, ticket.date != text
+        )
+    )
+    if ticket.date != text:
+        plan.params["created"] = text
 
 
 def _message(plan: Plan, ticket: Ticket, value: str, ctx: Context) -> None:
-    _record(plan, "message", ticket.message, value, "message", value)
+    same = ticket.message.strip() == value.strip()
+    _record(plan, "message", ticket.message, value, "message", value, same)
 
 
 def _markdown(plan: Plan, ticket: Ticket, value: str, ctx: Context) -> None:
     # NOTE: WHMCS takes any present `markdown` key as a switch and the string "false" as true.
     on = value.strip().casefold() == "on"
-    plan.fields.append(
-        FieldResult("markdown", LABELS["markdown"], None, "on" if on else "off", readable=False)
-    )
+    after = "on" if on else "off"
+    plan.fields.append(FieldResult("markdown", LABELS["markdown"], None, after, readable=False))
     plan.params["markdown"] = "1" if on else "0"
 
 
 def _client_close(plan: Plan, ticket: Ticket, value: str, ctx: Context) -> None:
     prevent = value.strip().casefold() == "prevent"
     after = "client may not close" if prevent else "client may close"
-    plan.fields.append(
-        FieldResult("client-close", LABELS["client-close"], None, after, readable=False)
-    )
+    label = LABELS["client-close"]
+    plan.fields.append(FieldResult("client-close", label, None, after, readable=False))
     plan.params["preventClientClosure"] = "1" if prevent else "0"
 
 
-def _customfield(plan: Plan, ticket: Ticket, change: FieldChange) -> None:
-    assert change.custom_field_id is not None
-    plan.customfields[change.custom_field_id] = change.value
-    label = f"Custom field {change.custom_field_id}"
-    plan.fields.append(
-        FieldResult(f"cf.{change.custom_field_id}", label, None, change.value, readable=False)
-    )
+def _customfield(plan: Plan, change: FieldChange, ctx: Context) -> None:
+    field_id = change.custom_field_id
+    assert field_id is not None
+    labels = ctx.customfield_labels
+    if labels and field_id not in labels:
+        _refuse(
+            plan, "customfield", hints.customfield_unknown(field_id), hints.customfield_hint(labels)
+        )
+        return
+    plan.customfields[field_id] = change.value
+    label = f"{labels[field_id]} (cf.{field_id})" if labels else f"Custom field {field_id}"
+    plan.fields.append(FieldResult(f"cf.{field_id}", label, None, change.value, readable=False))
 
 
 CHECKS: dict[str, Callable[[Plan, Ticket, str, Context], None]] = {
@@ -283,49 +301,43 @@ CHECKS: dict[str, Callable[[Plan, Ticket, str, Context], None]] = {
 }
 
 
-def parse_created(value: str, timezone: ZoneInfo) -> datetime | None:
-    """Read a creation date as WHMCS server wall-clock time; an offset is converted, then dropped."""
-    text = value.strip()
-    for layout in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, layout)
-        except ValueError:
-            pass
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone).replace(tzinfo=None)
-    return parsed.replace(microsecond=0)
+def _unfit(plan: Plan, change: FieldChange, value: str) -> bool:
+    """Refuse text WHMCS should not store: control characters, line breaks, nothing visible."""
+    problem = text_problem(value, change.field in MULTILINE_FIELDS)
+    if problem is None:
+        return False
+    label = LABELS.get(change.field, change.field)
+    _refuse(plan, change.field, hints.unfit_text(label, problem), hints.UNFIT_TEXT_HINT[problem])
+    return True
 
 
-def _guest_rule(plan: Plan, ticket: Ticket, changes: Sequence[FieldChange]) -> None:
+def _guest_rule(plan: Plan, changes: Sequence[FieldChange]) -> None:
     """WHMCS: a ticket with no client (userid 0) needs a name and an email address."""
     if plan.params.get("userid") != "0":
         return
     given = {change.field for change in changes}
     if not {"name", "email"} <= given:
-        _refuse(plan, "client", hints.GUEST_NEEDS_CONTACT, hints.GUEST_HINT)
+        _refuse(plan, "client", hints.GUEST_NEEDS_CONTACT, hints.guest_hint(given))
         return
-    for name, param in (("name", "name"), ("email", "email")):
-        for result in plan.fields:
-            if result.field == name and param not in plan.params:
-                plan.params[param] = result.after
+    for result in plan.fields:
+        if result.field in ("name", "email"):
+            plan.params.setdefault(result.field, result.after)
 
 
 def plan_update(ticket: Ticket, changes: Sequence[FieldChange], ctx: Context) -> Plan:
     """Check each change against the ticket and WHMCS's live lists; build the UpdateTicket call."""
     plan = Plan()
     for change in changes:
-        if CONTROL.search(change.value):
-            label = LABELS.get(change.field, "This value")
-            _refuse(plan, change.field, f"{label} contains control characters", hints.CONTROL_HINT)
-        elif change.field == "customfield":
-            _customfield(plan, ticket, change)
+        value = change.value if change.field == "flag" else readable_slack_text(change.value)
+        if change.field != "unflag" and _unfit(plan, change, value):
+            continue
+        if change.field == "customfield":
+            _customfield(plan, FieldChange(change.field, value, change.custom_field_id), ctx)
         else:
-            CHECKS[change.field](plan, ticket, change.value, ctx)
-    _guest_rule(plan, ticket, changes)
+            CHECKS[change.field](plan, ticket, value, ctx)
+    _guest_rule(plan, changes)
     if plan.customfields:
         plan.params["customfields"] = encode_customfields(plan.customfields)
+    if "deptid" in plan.params and "preventClientClosure" not in plan.params:
+        plan.notes.append(hints.DEPARTMENT_CLOSURE_NOTE)
     return plan

@@ -126,16 +126,27 @@ def test_health_check(bot: Harness) -> None:
     assert health.status_code == 200
 
 
-def test_unknown_identifier_and_then_the_ban_are_told_apart(bot: Harness) -> None:
+def test_rejected_credentials_are_not_sent_again_so_whmcs_never_bans_the_bot(bot: Harness) -> None:
     bot.stop()
     bot.env = {"WHMCS_IDENTIFIER": "no-such-identifier"}
     bot.start()
-    texts = [text_of(bot.command("42 status Closed").final()) for _ in range(4)]
-    assert "Invalid or missing credentials" in texts[0]
-    assert "WHMCS_IDENTIFIER" in texts[0]
-    assert "IP Banned" in texts[3]
-    assert "banned" in texts[3]
-    assert len(bot.calls()) == 4
+    texts = [text_of(bot.command(f"{ref} status Closed").final()) for ref in (40, 41, 42, 43)]
+    for text in texts:
+        assert "Invalid or missing credentials" in text
+        assert "WHMCS_IDENTIFIER" in text
+    assert len(bot.calls()) == 1
+
+
+def test_a_banned_address_is_told_as_such(bot: Harness) -> None:
+    for _ in range(3):
+        requests.post(
+            f"{bot.sandbox.url}/includes/api.php",
+            data={"action": "GetTicket", "ticketid": 1, "identifier": "x", "secret": "y"},
+            timeout=5,
+        )
+    text = text_of(bot.command("42 status Closed").final())
+    assert "IP Banned" in text
+    assert "banned" in text.split("IP Banned", 1)[1]
 
 
 def test_wrong_access_key_is_a_setup_problem(bot: Harness) -> None:
@@ -154,3 +165,32 @@ def test_wrong_access_key_is_a_setup_problem(bot: Harness) -> None:
     bot.start()
     bot.command("42 status Closed").final()
     assert bot.ticket(42)["status"] == "Closed"
+
+
+def in_channel(bot: Harness, reply: object) -> list[dict[str, object]]:
+    """Return what a command posted for the whole channel to see."""
+    posts = bot.slack.responses(reply.response_url)  # type: ignore[attr-defined]
+    return [p for p in posts if p.get("response_type") == "in_channel"]
+
+
+def test_refusal_whose_read_back_also_fails_is_unknown_and_private(bot: Harness) -> None:
+    before = bot.ticket(42)
+    # The write is refused after a second; meanwhile every read starts failing too.
+    bot.faults(latency=1.0, mode="warning", actions=["updateticket"], count=1)
+    reply = bot.command("42 status Closed priority High")
+    time.sleep(0.6)
+    bot.faults(mode="warning", actions=["getticket"])
+    text = text_of(reply.final(timeout=20))
+    assert "could not be read back" in text
+    assert "partly" not in text
+    assert bot.ticket(42) == before
+    assert in_channel(bot, reply) == []
+
+
+def test_refused_write_of_fields_whmcs_cannot_show_is_not_announced(bot: Harness) -> None:
+    bot.faults(mode="warning", actions=["updateticket"], count=1)
+    reply = bot.command("42 markdown on cf.7 rack-B4")
+    text = text_of(reply.final())
+    assert "partly" not in text
+    assert "was not changed" in text
+    assert in_channel(bot, reply) == []

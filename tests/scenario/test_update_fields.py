@@ -23,7 +23,7 @@ def test_status_closed_changes_ticket_and_tells_the_channel(bot: Harness) -> Non
     text = text_of(public[0])
     assert "#" + bot.ticket(42)["tid"] in text
     assert "*Status*: Open → Closed" in text
-    assert "Changed by <@U0000001> as Alice Admin" in text
+    assert "Changed by <@U0000001> (linked WHMCS admin: Alice Admin)" in text
     assert bot.ticket(42)["status"] == "Closed"
     assert len(bot.writes()) == 1
 
@@ -140,7 +140,7 @@ def test_channel_copy_hides_contact_values_but_asker_sees_them(bot: Harness) -> 
 def test_same_value_again_sends_nothing(bot: Harness) -> None:
     reply = bot.command("42 status open")
     assert "Nothing to change" in text_of(reply.final())
-    assert "status Open" in text_of(reply.final())
+    assert "status is already Open" in text_of(reply.final())
     assert bot.writes() == []
 
 

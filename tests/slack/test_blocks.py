@@ -76,9 +76,8 @@ def test_update_messages_are_valid(text: str, outcome: Outcome, public: bool) ->
     check_message(message)
     flat = str(message)
     assert "<!channel>" not in flat
-    assert "<@U0000001>" not in flat.replace("<@U0000001> as", "").replace(
-        "only to <@U0000001>", ""
-    )
+    own = flat.replace("Changed by <@U0000001>", "").replace("only to <@U0000001>", "")
+    assert "<@U0000001>" not in own
     assert "<https://evil" not in flat
 
 

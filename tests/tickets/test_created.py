@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.tickets.validate import parse_created, squash
+from bot.tickets.fields import squash
+from bot.tickets.values import parse_created
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -5,6 +5,8 @@ import logging
 import re
 from dataclasses import dataclass
 
+from bot.tickets import hints
+from bot.tickets.markup import SLACK_MARKUP, decode_slack_text
 from bot.tickets.refs import MAX_TICKET_ID, TicketRef, parse_ticket_ref
 
 log = logging.getLogger(__name__)
@@ -50,13 +52,6 @@ _CUSTOM_FIELD = re.compile(r"cf\.([0-9]+)", re.IGNORECASE | re.ASCII)
 _CUSTOM_FIELD_TYPO = re.compile(r"cf[^0-9]?0*([1-9][0-9]{0,9})", re.IGNORECASE | re.ASCII)
 _DIGITS = re.compile(r"[0-9]+")
 
-# With "escape channels, users and links" on, every raw "<" in the text opens Slack markup:
-# <@U123|name>, <#C123|name>, <!here>, <https://example.com|example.com>, <mailto:a@b.c|a@b.c>.
-_SLACK_MARKUP = re.compile(r"<([^<>\n]*)>")
-_MARKUP_OR_ENTITY = re.compile(r"<([^<>\n]*)>|&(amp|lt|gt);")
-_ENTITY = re.compile(r"&(amp|lt|gt);")
-_ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
-
 # Opening quote -> the quotes that close it. Phones type curly quotes, in either direction.
 _CLOSING_QUOTES = {
     '"': '"',
@@ -69,62 +64,6 @@ _CLOSING_QUOTES = {
 }
 
 _SHOWN_LENGTH = 40
-
-# User-facing texts, plain (the Slack layer escapes them).
-FIELD_LIST = (
-    "status, priority, dept, subject, flag, unflag, cc, name, email, client, created, "
-    "message, markdown, cf.<id>, client-close"
-)
-TOO_LONG = "That command is {length} characters long; Slack allows at most {limit}."
-TOO_LONG_HINT = "Shorten the text and try again."
-NOT_A_REF = '"{word}" is not a ticket reference.'
-NOT_A_REF_HINT = (
-    "Start with a ticket id like 42 or a ticket number like #ABC-123456, "
-    "for example: /ticket #ABC-123456 status Closed"
-)
-UNKNOWN_FIELD = '"{word}" is not a field you can change.'
-DID_YOU_MEAN = ' Did you mean "{suggestion}"?'
-FIELDS_HINT = "Fields: " + FIELD_LIST + "."
-AFTER_QUOTE_HINT = "A quoted value ends at its closing quote, so quote the whole value. "
-EMPTY_VALUE = '"{field}" needs a value.'
-EMPTY_VALUE_HINT = "For example: /ticket 42 {example}"
-UNFLAG_VALUE = '"unflag" takes no value, but "{word}" follows it.'
-UNFLAG_VALUE_HINT = "Write unflag on its own, for example: /ticket 42 unflag"
-DUPLICATE_FIELD = '"{field}" is given twice.'
-DUPLICATE_FIELD_HINT = "Give each field once."
-FLAG_AND_UNFLAG = '"flag" and "unflag" cannot be used together.'
-FLAG_AND_UNFLAG_HINT = "Use flag to give the ticket to someone, or unflag to clear its flag."
-UNCLOSED_QUOTE = 'The quote that opens the value of "{field}" is never closed.'
-UNCLOSED_QUOTE_HINT = (
-    "End the value with a matching quote mark, followed by a space or the end of the command."
-)
-BAD_MARKDOWN = '"markdown" must be on or off, not "{value}".'
-BAD_MARKDOWN_HINT = "For example: /ticket 42 markdown on"
-BAD_CLIENT_CLOSE = '"client-close" must be allow or prevent, not "{value}".'
-BAD_CLIENT_CLOSE_HINT = "For example: /ticket 42 client-close prevent"
-BAD_CLIENT = '"client" must be a client id, not "{value}".'
-BAD_CLIENT_HINT = (
-    "Give the WHMCS client id, or 0 to make it a guest ticket with a name and email, "
-    "for example: /ticket 42 client 0 name Jane Doe email jane@example.com"
-)
-BAD_CUSTOM_FIELD = '"{word}" does not name a custom field.'
-BAD_CUSTOM_FIELD_HINT = "Write cf. and the custom field's id, for example: /ticket 42 cf.7 yes"
-EXAMPLES = {
-    "status": "status Closed",
-    "priority": "priority High",
-    "dept": 'dept "Technical Support"',
-    "subject": "subject Server down since 9:00",
-    "flag": "flag me",
-    "cc": "cc someone@example.com",
-    "name": "name Jane Doe",
-    "email": "email jane@example.com",
-    "client": "client 12",
-    "created": "created 2024-05-01 09:30:00",
-    "message": "message New opening message",
-    "markdown": "markdown on",
-    "customfield": "cf.7 yes",
-    "client-close": "client-close prevent",
-}
 
 
 @dataclass(frozen=True)
@@ -168,21 +107,11 @@ class GrammarError(ValueError):
         self.hint = hint
 
 
-def decode_slack_text(text: str) -> str:
-    """Return Slack-escaped text as the user typed it; &amp; &lt; &gt; are decoded once.
-
-    Mentions (<@U123|name>, <#C123|name>, <!here>) stay exactly as sent. Links that Slack made
-    of typed addresses (<https://example.com|example.com>, <mailto:a@b.c|a@b.c>) become the
-    typed text again.
-    """
-    return _MARKUP_OR_ENTITY.sub(_decode_markup_or_entity, text)
-
-
 def parse_command(text: str) -> TicketCommand:
     """Read the text of /ticket; raise GrammarError when it cannot be read."""
     if len(text) > MAX_COMMAND_LENGTH:
         raise GrammarError(
-            TOO_LONG.format(length=len(text), limit=MAX_COMMAND_LENGTH), TOO_LONG_HINT
+            hints.TOO_LONG.format(length=len(text), limit=MAX_COMMAND_LENGTH), hints.TOO_LONG_HINT
         )
 
     command = text.strip()
@@ -193,7 +122,9 @@ def parse_command(text: str) -> TicketCommand:
     end = _token_end(text, start)
     ref = parse_ticket_ref(text[start:end])
     if ref is None:
-        raise GrammarError(NOT_A_REF.format(word=_shown(text[start:end])), NOT_A_REF_HINT)
+        raise GrammarError(
+            hints.NOT_A_REF.format(word=_shown(text[start:end])), hints.NOT_A_REF_HINT
+        )
 
     changes = _parse_changes(text, end)
     log.debug("/ticket %s fields=%s", ref.label, ",".join(c.field for c in changes) or "-")
@@ -217,9 +148,11 @@ def _parse_changes(text: str, pos: int) -> tuple[FieldChange, ...]:
         field, custom_field_id = keyword
         shown = field if custom_field_id is None else f"cf.{custom_field_id}"
         if (field, custom_field_id) in seen:
-            raise GrammarError(DUPLICATE_FIELD.format(field=shown), DUPLICATE_FIELD_HINT)
+            raise GrammarError(
+                hints.DUPLICATE_FIELD.format(field=shown), hints.DUPLICATE_FIELD_HINT
+            )
         if field in _OPPOSITES and (_OPPOSITES[field], None) in seen:
-            raise GrammarError(FLAG_AND_UNFLAG, FLAG_AND_UNFLAG_HINT)
+            raise GrammarError(hints.FLAG_AND_UNFLAG, hints.FLAG_AND_UNFLAG_HINT)
         seen.add((field, custom_field_id))
 
         if field == "unflag":
@@ -244,7 +177,9 @@ def _keyword(word: str) -> tuple[str, int | None] | None:
         return None
     digits = custom_field[1]
     if len(digits) > len(str(MAX_TICKET_ID)) or not 1 <= int(digits) <= MAX_TICKET_ID:
-        raise GrammarError(BAD_CUSTOM_FIELD.format(word=_shown(word)), BAD_CUSTOM_FIELD_HINT)
+        raise GrammarError(
+            hints.BAD_CUSTOM_FIELD.format(word=_shown(word)), hints.BAD_CUSTOM_FIELD_HINT
+        )
     return "customfield", int(digits)
 
 
@@ -259,7 +194,7 @@ def _read_value(text: str, pos: int, field: str, shown: str) -> tuple[str, int, 
     if start < len(text) and text[start] in _CLOSING_QUOTES:
         close = _closing_quote(text, start)
         if close is None:
-            raise GrammarError(UNCLOSED_QUOTE.format(field=shown), UNCLOSED_QUOTE_HINT)
+            raise GrammarError(hints.UNCLOSED_QUOTE.format(field=shown), hints.UNCLOSED_QUOTE_HINT)
         value = decode_slack_text(text[start + 1 : close]).strip()
         end, quoted = close + 1, True
     elif field in _REST_OF_TEXT_FIELDS:
@@ -279,8 +214,8 @@ def _read_value(text: str, pos: int, field: str, shown: str) -> tuple[str, int, 
 
     if not value:
         raise GrammarError(
-            EMPTY_VALUE.format(field=shown),
-            EMPTY_VALUE_HINT.format(example=EXAMPLES.get(field, f"{shown} value")),
+            hints.EMPTY_VALUE.format(field=shown),
+            hints.EMPTY_VALUE_HINT.format(example=hints.EXAMPLES.get(field, f"{shown} value")),
         )
     return value, end, quoted
 
@@ -290,18 +225,22 @@ def _checked_value(field: str, value: str) -> str:
     if field == "markdown":
         markdown = _MARKDOWN_VALUES.get(value.lower()) if value.isascii() else None
         if markdown is None:
-            raise GrammarError(BAD_MARKDOWN.format(value=_shown(value)), BAD_MARKDOWN_HINT)
+            raise GrammarError(
+                hints.BAD_MARKDOWN.format(value=_shown(value)), hints.BAD_MARKDOWN_HINT
+            )
         return markdown
     if field == "client-close":
         if not (value.isascii() and value.lower() in _CLIENT_CLOSE_VALUES):
-            raise GrammarError(BAD_CLIENT_CLOSE.format(value=_shown(value)), BAD_CLIENT_CLOSE_HINT)
+            raise GrammarError(
+                hints.BAD_CLIENT_CLOSE.format(value=_shown(value)), hints.BAD_CLIENT_CLOSE_HINT
+            )
         return value.lower()
     if field == "client":
         digits = value.lstrip("0") or "0"
         if not _DIGITS.fullmatch(digits) or len(digits) > len(str(MAX_TICKET_ID)):
-            raise GrammarError(BAD_CLIENT.format(value=_shown(value)), BAD_CLIENT_HINT)
+            raise GrammarError(hints.BAD_CLIENT.format(value=_shown(value)), hints.BAD_CLIENT_HINT)
         if int(digits) > MAX_TICKET_ID:
-            raise GrammarError(BAD_CLIENT.format(value=_shown(value)), BAD_CLIENT_HINT)
+            raise GrammarError(hints.BAD_CLIENT.format(value=_shown(value)), hints.BAD_CLIENT_HINT)
         return digits
     return value
 
@@ -313,16 +252,18 @@ def _check_nothing_follows_unflag(text: str, pos: int) -> None:
         return
     word = text[start : _token_end(text, start)]
     if not _is_keyword(word):
-        raise GrammarError(UNFLAG_VALUE.format(word=_shown(word)), UNFLAG_VALUE_HINT)
+        raise GrammarError(hints.UNFLAG_VALUE.format(word=_shown(word)), hints.UNFLAG_VALUE_HINT)
 
 
 def _unknown_field(word: str, after_quote: bool) -> GrammarError:
     """Build the error for a word where a field was expected, suggesting a near keyword."""
-    message = UNKNOWN_FIELD.format(word=_shown(word))
+    message = hints.UNKNOWN_FIELD.format(word=_shown(word))
     suggestion = _suggestion(word)
     if suggestion:
-        message += DID_YOU_MEAN.format(suggestion=suggestion)
-    return GrammarError(message, (AFTER_QUOTE_HINT if after_quote else "") + FIELDS_HINT)
+        message += hints.DID_YOU_MEAN.format(suggestion=suggestion)
+    return GrammarError(
+        message, (hints.AFTER_QUOTE_HINT if after_quote else "") + hints.FIELDS_HINT
+    )
 
 
 def _suggestion(word: str) -> str | None:
@@ -359,22 +300,9 @@ def _token_end(text: str, start: int) -> int:
     """Return where the word starting at start ends; Slack markup counts as part of a word."""
     pos = start
     while pos < len(text) and not text[pos].isspace():
-        markup = _SLACK_MARKUP.match(text, pos) if text[pos] == "<" else None
+        markup = SLACK_MARKUP.match(text, pos) if text[pos] == "<" else None
         pos = markup.end() if markup else pos + 1
     return pos
-
-
-def _decode_markup_or_entity(match: re.Match[str]) -> str:
-    """Decode one entity, keep one mention, or turn one Slack link back into its text."""
-    if match[2] is not None:
-        return _ENTITIES[match[2]]
-
-    markup = match[1]
-    if not markup or markup[0] in "@#!":
-        return match[0]
-    target, _, label = markup.partition("|")
-    typed = label or target.removeprefix("mailto:")
-    return _ENTITY.sub(lambda entity: _ENTITIES[entity[1]], typed)
 
 
 def _shown(text: str) -> str:

@@ -146,3 +146,60 @@ DEPARTMENT_CLOSURE_NOTE = (
     "WHMCS gives a ticket that moves department the new department's client-closure setting; "
     "add client-close allow or prevent to choose it yourself."
 )
+
+
+# The grammar's answers to a command it cannot read (plain text; Slack's layer escapes it).
+FIELD_LIST = (
+    "status, priority, dept, subject, flag, unflag, cc, name, email, client, created, "
+    "message, markdown, cf.<id>, client-close"
+)
+TOO_LONG = "That command is {length} characters long; Slack allows at most {limit}."
+TOO_LONG_HINT = "Shorten the text and try again."
+NOT_A_REF = '"{word}" is not a ticket reference.'
+NOT_A_REF_HINT = (
+    "Start with a ticket id like 42 or a ticket number like #ABC-123456, "
+    "for example: /ticket #ABC-123456 status Closed"
+)
+UNKNOWN_FIELD = '"{word}" is not a field you can change.'
+DID_YOU_MEAN = ' Did you mean "{suggestion}"?'
+FIELDS_HINT = "Fields: " + FIELD_LIST + "."
+AFTER_QUOTE_HINT = "A quoted value ends at its closing quote, so quote the whole value. "
+EMPTY_VALUE = '"{field}" needs a value.'
+EMPTY_VALUE_HINT = "For example: /ticket 42 {example}"
+UNFLAG_VALUE = '"unflag" takes no value, but "{word}" follows it.'
+UNFLAG_VALUE_HINT = "Write unflag on its own, for example: /ticket 42 unflag"
+DUPLICATE_FIELD = '"{field}" is given twice.'
+DUPLICATE_FIELD_HINT = "Give each field once."
+FLAG_AND_UNFLAG = '"flag" and "unflag" cannot be used together.'
+FLAG_AND_UNFLAG_HINT = "Use flag to give the ticket to someone, or unflag to clear its flag."
+UNCLOSED_QUOTE = 'The quote that opens the value of "{field}" is never closed.'
+UNCLOSED_QUOTE_HINT = (
+    "End the value with a matching quote mark, followed by a space or the end of the command."
+)
+BAD_MARKDOWN = '"markdown" must be on or off, not "{value}".'
+BAD_MARKDOWN_HINT = "For example: /ticket 42 markdown on"
+BAD_CLIENT_CLOSE = '"client-close" must be allow or prevent, not "{value}".'
+BAD_CLIENT_CLOSE_HINT = "For example: /ticket 42 client-close prevent"
+BAD_CLIENT = '"client" must be a client id, not "{value}".'
+BAD_CLIENT_HINT = (
+    "Give the WHMCS client id, or 0 to make it a guest ticket with a name and email, "
+    "for example: /ticket 42 client 0 name Jane Doe email jane@example.com"
+)
+BAD_CUSTOM_FIELD = '"{word}" does not name a custom field.'
+BAD_CUSTOM_FIELD_HINT = "Write cf. and the custom field's id, for example: /ticket 42 cf.7 yes"
+EXAMPLES = {
+    "status": "status Closed",
+    "priority": "priority High",
+    "dept": 'dept "Technical Support"',
+    "subject": "subject Server down since 9:00",
+    "flag": "flag me",
+    "cc": "cc someone@example.com",
+    "name": "name Jane Doe",
+    "email": "email jane@example.com",
+    "client": "client 12",
+    "created": "created 2024-05-01 09:30:00",
+    "message": "message New opening message",
+    "markdown": "markdown on",
+    "customfield": "cf.7 yes",
+    "client-close": "client-close prevent",
+}

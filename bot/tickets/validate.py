@@ -19,9 +19,10 @@ from bot.tickets.fields import (
     squash,
 )
 from bot.tickets.grammar import FieldChange
+from bot.tickets.markup import readable_slack_text
 from bot.tickets.plan import Context, Plan
 from bot.tickets.result import Problem
-from bot.tickets.values import readable_slack_text, text_problem
+from bot.tickets.values import text_problem
 from bot.whmcs import Ticket, encode_customfields
 
 __all__ = ["Context", "Plan", "admin_label", "client_label", "plan_update", "squash"]

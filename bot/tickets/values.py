@@ -18,11 +18,6 @@ DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
 WHMCS_DATE = "%Y-%m-%d %H:%M:%S"
 EARLIEST_YEAR = 1990
 
-# Slack's markup for mentions and channels, as it arrives with escaping on.
-_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
-_CHANNEL = re.compile(r"<#(C[A-Z0-9]+)(?:\|([^>]*))?>")
-_SPECIAL = re.compile(r"<!(?:subteam\^[A-Z0-9]+\|@?([^>]+)|(here|channel|everyone)(?:\|[^>]*)?)>")
-
 
 def is_email(text: str) -> bool:
     """Tell whether text is one plain email address."""
@@ -46,13 +41,6 @@ def text_problem(text: str, multiline: bool) -> str | None:
     if not text.strip(_INVISIBLE + " \t\r\n"):
         return "empty"
     return None
-
-
-def readable_slack_text(text: str) -> str:
-    """Turn Slack's mention markup into what the person saw: `<@U1|bob>` becomes `@bob`."""
-    text = _USER.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
-    text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
-    return _SPECIAL.sub(lambda m: "@" + (m.group(1) or m.group(2)), text)
 
 
 def same_text(before: str, after: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -18,6 +19,8 @@ class Followups:
 
     def __init__(self, workers: int = 16) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="followup")
+        self._pending = 0
+        self._idle = threading.Condition()
 
     def submit(self, job: Callable[[], None], on_failure: Callable[[], None]) -> Future[None]:
         """Run `job` on the pool; if it raises, log the traceback and run `on_failure`."""
@@ -31,8 +34,27 @@ class Followups:
                     on_failure()
                 except Exception:
                     log.exception("could not tell the user that the work failed")
+            finally:
+                self._done()
 
-        return self._pool.submit(run)
+        with self._idle:
+            self._pending += 1
+        try:
+            return self._pool.submit(run)
+        except RuntimeError:
+            self._done()
+            raise
+
+    def _done(self) -> None:
+        with self._idle:
+            self._pending -= 1
+            if self._pending == 0:
+                self._idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no work is queued or running; return False if `timeout` seconds passed."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout=timeout)
 
     def shutdown(self, wait: bool = True) -> None:
         """Stop taking work; with `wait`, finish what was already taken."""

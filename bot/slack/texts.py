@@ -29,6 +29,8 @@ HELP_EXAMPLES = (
 )
 USAGE_SEE_HELP = "Type `/ticket help` for the fields and examples."
 WORKING = "Working on ticket {ref}…"
+MALFORMED_COMMAND = "That request lacked details Slack always sends, so nothing was done."
+REPLAYED_COMMAND = "That command was already handled, so nothing was done this time."
 NOT_LINKED = (
     "Your Slack account (<@{user}>) is not linked to a WHMCS admin, so ticketbot cannot act "
     "for you. Ask whoever runs ticketbot to add `{user} = <your WHMCS admin id>` under "

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ from tests.slackreq import post_signed, slash_command_body
 
 SIGNING_SECRET = "test-signing-secret-4b1d"
 BOT_TOKEN = "xoxb-test-token"
+_TRIGGERS = itertools.count(1)
 DEFAULT_CONFIG = """
 [users]
 U0000001 = 1
@@ -34,6 +38,9 @@ class Reply:
     ack: requests.Response
     response_url: str
     slack: FakeSlack
+    # Waits until the bot has no follow-up work left (returns False on timeout); None when the
+    # bot runs in another process, where final() waits for a number of posts instead.
+    settled: Callable[[float], bool] | None = None
 
     @property
     def ack_body(self) -> dict[str, Any]:
@@ -46,24 +53,34 @@ class Reply:
 
     def responses(self, count: int = 1, timeout: float = 10.0) -> list[dict[str, Any]]:
         """Wait until at least `count` posts reached the response_url and return them all."""
-        return self.slack.wait_for(
-            lambda: (r := self.slack.responses(self.response_url)) and len(r) >= count and r,
-            timeout=timeout,
-        )
 
-    def final(self, timeout: float = 10.0) -> dict[str, Any]:
+        def arrived() -> list[dict[str, Any]]:
+            posts = self.slack.responses(self.response_url)
+            return posts if len(posts) >= count else []
+
+        return self.slack.wait_for(arrived, timeout=timeout)
+
+    def posts(self, timeout: float = 10.0) -> list[dict[str, Any]]:
+        """Wait until the bot has finished its work; return every post to the response_url."""
+        assert self.settled is not None, "posts() needs the in-process bot; use responses(n)"
+        assert self.settled(timeout), f"the bot was still working after {timeout:g} s"
+        return self.slack.responses(self.response_url)
+
+    def final(self, timeout: float = 10.0, count: int = 1) -> dict[str, Any]:
         """Wait until the bot has finished answering; return its last post that says something.
 
-        The bot always ends by replacing or deleting its "Working on it" message.
+        In process, this waits until the bot's follow-up work is done; otherwise until `count`
+        posts have arrived.
         """
+        posts = self.posts(timeout) if self.settled else self.responses(count, timeout)
+        said = [p for p in posts if p.get("text") or p.get("blocks")]
+        assert said, f"the bot posted nothing to the response_url: {posts!r}"
+        return said[-1]
 
-        def finished() -> list[dict[str, Any]] | None:
-            posts = self.slack.responses(self.response_url)
-            ended = any(p.get("replace_original") or p.get("delete_original") for p in posts)
-            return posts if ended else None
 
-        posts = self.slack.wait_for(finished, timeout=timeout)
-        return [p for p in posts if p.get("text") or p.get("blocks")][-1]
+def new_trigger_id() -> str:
+    """Return a trigger_id no other command has used, shaped like Slack's."""
+    return f"{next(_TRIGGERS)}.1337.{uuid.uuid4().hex}"
 
 
 def text_of(message: dict[str, Any]) -> str:
@@ -110,7 +127,7 @@ class Harness:
         env.update(self.env)
         settings = load_settings(env)
         self.bot = build_bot(settings, load_config(settings.config_path))
-        self.server = HttpServer(self.bot.app, "127.0.0.1", 0).start()
+        self.server = HttpServer(self.bot.app, SIGNING_SECRET, "127.0.0.1", 0).start()
         return self
 
     def stop(self) -> None:
@@ -129,9 +146,12 @@ class Harness:
     def command(self, text: str, user: str = "U0000001", **headers: Any) -> Reply:
         """Send `/ticket <text>` as a signed slash command, as Slack would."""
         response_url = self.slack.new_response_url()
-        body = slash_command_body(text, user_id=user, response_url=response_url)
+        body = slash_command_body(
+            text, user_id=user, response_url=response_url, trigger_id=new_trigger_id()
+        )
         ack = post_signed(self.url, body, SIGNING_SECRET, **headers)
-        return Reply(ack, response_url, self.slack)
+        assert self.bot is not None
+        return Reply(ack, response_url, self.slack, self.bot.followups.wait_idle)
 
     def ticket(self, ticket_id: int) -> dict[str, Any]:
         """Read a ticket's stored state straight from the sandbox."""

@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from tests.fakeslack import FakeSlack
-from tests.scenario.harness import BOT_TOKEN, SIGNING_SECRET, text_of
+from tests.scenario.harness import BOT_TOKEN, SIGNING_SECRET, new_trigger_id, text_of
 from tests.slackreq import slash_command_body
 
 APP_TOKEN = "xapp-1-A0000001-1-5e0c7a1d9b"
@@ -71,7 +71,8 @@ def bot_process(fake: FakeSlack, tmp_path: Path) -> Iterator[subprocess.Popen[st
 def command(fake: FakeSlack, text: str) -> tuple[dict[str, Any], str]:
     """Send `/ticket TEXT` as a slash_commands envelope; return the bot's ack and response_url."""
     response_url = fake.new_response_url()
-    payload = dict(parse_qsl(slash_command_body(text, response_url=response_url).decode()))
+    body = slash_command_body(text, response_url=response_url, trigger_id=new_trigger_id())
+    payload = dict(parse_qsl(body.decode()))
     envelope_id = str(uuid.uuid4())
     fake.socket_send(
         {
@@ -93,18 +94,6 @@ def command(fake: FakeSlack, text: str) -> tuple[dict[str, Any], str]:
     return ack, response_url
 
 
-def final_reply(fake: FakeSlack, response_url: str) -> dict[str, Any]:
-    """Wait until the bot has replaced its "Working on it" message; return its last words."""
-
-    def finished() -> list[dict[str, Any]]:
-        posts = fake.responses(response_url)
-        ended = any(p.get("replace_original") or p.get("delete_original") for p in posts)
-        return posts if ended else []
-
-    posts = fake.wait_for(finished, timeout=10)
-    return [p for p in posts if p.get("text") or p.get("blocks")][-1]
-
-
 def posts_at(fake: FakeSlack, response_url: str, count: int) -> list[dict[str, Any]]:
     """Wait until `count` posts reached a response_url; return them all."""
 
@@ -122,7 +111,7 @@ def test_ticket_commands_over_socket_mode_survive_a_dropped_connection(
 
     ack, url = command(fake, "42 status Closed")
     assert "Working on ticket 42" in ack["payload"]["text"]
-    public = next(p for p in posts_at(fake, url, 2) if p.get("response_type") == "in_channel")
+    public = next(p for p in posts_at(fake, url, 1) if p.get("response_type") == "in_channel")
     assert "*Status*: Open → Closed" in text_of(public)
     assert "Built-in sandbox WHMCS" in text_of(public)
 
@@ -130,7 +119,7 @@ def test_ticket_commands_over_socket_mode_survive_a_dropped_connection(
     fake.socket_drop()
     fake.wait_for_socket(opened + 1, timeout=5)
     _, url = command(fake, "42")
-    assert "*Status*: Closed" in text_of(final_reply(fake, url))
+    assert "*Status*: Closed" in text_of(posts_at(fake, url, 1)[-1])
 
     bot_process.send_signal(signal.SIGTERM)
     assert bot_process.wait(timeout=10) == 0
@@ -148,7 +137,7 @@ def test_a_command_right_after_slacks_routine_refresh_is_acked_quickly(
     fake.socket_refresh()
     fake.wait_for_socket(opened + 1, timeout=5)
     _, url = command(fake, "42")
-    assert "*Status*: Open" in text_of(final_reply(fake, url))
+    assert "*Status*: Open" in text_of(posts_at(fake, url, 1)[-1])
 
 
 def test_apps_connections_open_takes_the_app_token_only(fake: FakeSlack) -> None:

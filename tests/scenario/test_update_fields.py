@@ -17,7 +17,7 @@ def test_status_closed_changes_ticket_and_tells_the_channel(bot: Harness) -> Non
     assert time.monotonic() - started < 2
     assert "Working on ticket 42" in reply.ack_body["text"]
 
-    posts = reply.responses(2)
+    posts = reply.posts()
     public = [p for p in posts if p.get("response_type") == "in_channel"]
     assert len(public) == 1
     text = text_of(public[0])
@@ -28,10 +28,12 @@ def test_status_closed_changes_ticket_and_tells_the_channel(bot: Harness) -> Non
     assert len(bot.writes()) == 1
 
 
-def test_working_message_is_removed_after_channel_post(bot: Harness) -> None:
+def test_change_with_nothing_private_is_posted_to_the_channel_once(bot: Harness) -> None:
     reply = bot.command("42 priority High")
-    posts = reply.responses(2)
-    assert posts[-1].get("delete_original") is True
+    posts = reply.posts()
+    assert [p.get("response_type") for p in posts] == ["in_channel"]
+    assert "*Priority*: Medium → High" in text_of(posts[0])
+    assert not any(p.get("delete_original") for p in posts)
     assert bot.ticket(42)["priority"] == "High"
 
 
@@ -128,7 +130,8 @@ def test_several_fields_in_one_command_are_one_write(bot: Harness) -> None:
 
 def test_channel_copy_hides_contact_values_but_asker_sees_them(bot: Harness) -> None:
     reply = bot.command("42 email secret.person@example.net")
-    posts = reply.responses(2)
+    posts = reply.posts()
+    assert len(posts) == 2
     public = next(p for p in posts if p.get("response_type") == "in_channel")
     private = [p for p in posts if p.get("response_type") != "in_channel"][-1]
     assert "secret.person@example.net" not in text_of(public)
@@ -149,8 +152,6 @@ def test_private_confirmations_keep_changes_out_of_the_channel(bot: Harness) -> 
     bot.config = 'confirmations = "private"\n' + bot.config
     bot.start()
     reply = bot.command("42 status Closed")
-    posts = reply.responses(1)
-    time.sleep(0.3)
-    posts = bot.slack.responses(reply.response_url)
+    posts = reply.posts()
     assert all(p.get("response_type") != "in_channel" for p in posts)
     assert "Open → Closed" in text_of(posts[-1])

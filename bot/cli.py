@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import sys
+import urllib.error
 from collections.abc import Sequence
 
 from slack_bolt.error import BoltError
@@ -14,8 +14,14 @@ from slack_sdk.errors import SlackApiError
 
 from bot.config import load_config
 from bot.settings import SettingsError, load_settings, read_environment
+from bot.slack.app import SlackUnreachable
 
 log = logging.getLogger("bot")
+
+# At DEBUG these log whole request and message bodies (customer emails, response_urls), so they
+# never go below INFO, whatever LOG_LEVEL says.
+QUIET_LOGGERS = ("slack_sdk", "slack_bolt", "bot.slack.bolt")
+UNREACHABLE_HINT = "check SLACK_API_URL and this host's network"
 
 
 def _port(text: str) -> int:
@@ -47,13 +53,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _logging() -> None:
-    level = os.environ.get("LOG_LEVEL", "INFO").upper()
+def configure_logging(level: int) -> None:
+    """Log to stderr at `level`, with the Slack libraries held at INFO or above."""
     logging.basicConfig(
-        level=getattr(logging, level, logging.INFO),
+        level=level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(level, logging.INFO))
 
 
 def _stop(signum: int, frame: object) -> None:
@@ -67,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
     env = read_environment()
     try:
         settings = load_settings(env)
+        configure_logging(settings.log_level)
         if settings.uses_sandbox:
             log.warning(
                 "WHMCS_URL is not set: using the built-in sandbox WHMCS with demo data; "
@@ -82,6 +91,9 @@ def run(args: argparse.Namespace) -> int:
     except BoltError as error:
         print(f"ticketbot: Slack did not accept SLACK_BOT_TOKEN: {error}", file=sys.stderr)
         return 2
+    except SlackUnreachable as error:
+        print(f"ticketbot: {error}: {UNREACHABLE_HINT}", file=sys.stderr)
+        return 2
     signal.signal(signal.SIGTERM, _stop)
     try:
         if settings.slack_app_token and not args.http:
@@ -92,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             from bot.slack.http import HttpServer
 
-            server = HttpServer(bot.app, args.host, port)
+            server = HttpServer(bot.app, settings.slack_signing_secret, args.host, port)
             log.info("serving Slack requests on http://%s:%s/slack/events", args.host, server.port)
             server.serve_forever()
     except KeyboardInterrupt:
@@ -102,6 +114,10 @@ def run(args: argparse.Namespace) -> int:
             f"ticketbot: Slack did not accept SLACK_APP_TOKEN: {error.response.get('error')}",
             file=sys.stderr,
         )
+        return 2
+    except urllib.error.URLError as error:
+        unreachable = SlackUnreachable(settings.slack_api_url, error)
+        print(f"ticketbot: {unreachable}: {UNREACHABLE_HINT}", file=sys.stderr)
         return 2
     finally:
         bot.close()
@@ -116,7 +132,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return sandbox_main(argv[1:])
     args = _parser().parse_args(argv)
-    _logging()
     if args.command == "run":
         return run(args)
     return 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 import tomllib
@@ -15,15 +16,12 @@ log = logging.getLogger(__name__)
 
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 CONFIRMATIONS = ("channel", "private")
+DOCUMENTED_KEYS = ("users", "confirmations", "catalog_ttl", "whmcs_concurrency", "customfields")
 KNOWN_KEYS = {
-    "users",
-    "confirmations",
-    "catalog_ttl",
-    "whmcs_concurrency",
+    *DOCUMENTED_KEYS,
     # Read by later features; accepted here so one file serves every version.
     "default_role",
     "roles",
-    "customfields",
     "triage",
 }
 
@@ -45,7 +43,7 @@ class Config:
     confirmations: str = "channel"
     catalog_ttl: float = 300.0
     whmcs_concurrency: int = 16
-    unknown_keys: tuple[str, ...] = ()
+    customfields: dict[int, str] = field(default_factory=dict)
 
     def admin_id_for(self, slack_user: str) -> int | None:
         """Return the WHMCS admin id linked to a Slack user, or None."""
@@ -81,6 +79,21 @@ def _users(raw: Any) -> dict[str, LinkedUser]:
     return users
 
 
+def _customfields(raw: Any) -> dict[int, str]:
+    if not isinstance(raw, dict):
+        raise SettingsError(
+            'customfields must be a table: [customfields] then lines like 7 = "Rack"'
+        )
+    labels = {}
+    for key, label in raw.items():
+        if not re.fullmatch(r"[1-9][0-9]{0,9}", key):
+            raise SettingsError(f"customfields.{key} must be a custom field id (a whole number)")
+        if not isinstance(label, str) or not label.strip():
+            raise SettingsError(f"customfields.{key} must be the field's name in quotes")
+        labels[int(key)] = label.strip()
+    return labels
+
+
 def _number(raw: dict[str, Any], key: str, default: float, low: float, high: float) -> float:
     value = raw.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
@@ -88,18 +101,37 @@ def _number(raw: dict[str, Any], key: str, default: float, low: float, high: flo
     return float(value)
 
 
-def parse_config(raw: dict[str, Any]) -> Config:
-    """Check a TOML document's keys and values and build a Config."""
+def _refuse_unknown_keys(raw: dict[str, Any], source: str) -> None:
+    """Stop at a key the bot does not know: a misspelt setting must not fall back silently."""
+    unknown = sorted(set(raw) - KNOWN_KEYS)
+    if not unknown:
+        return
+    key = unknown[0]
+    closest = difflib.get_close_matches(key.lower(), sorted(KNOWN_KEYS), n=1, cutoff=0.6)
+    advice = (
+        f"did you mean {closest[0]!r}?"
+        if closest
+        else f"the known keys are {', '.join(DOCUMENTED_KEYS)}"
+    )
+    raise SettingsError(f"{source} has an unknown key {key!r}: {advice}")
+
+
+def parse_config(raw: dict[str, Any], source: str = "ticketbot.toml") -> Config:
+    """Check a TOML document's keys and values and build a Config.
+
+    Args:
+        source: how to name the document in an error (its path).
+    """
+    _refuse_unknown_keys(raw, source)
     confirmations = raw.get("confirmations", "channel")
     if confirmations not in CONFIRMATIONS:
         raise SettingsError('confirmations must be "channel" or "private"')
-    unknown = tuple(sorted(set(raw) - KNOWN_KEYS))
     return Config(
         users=_users(raw.get("users", {})),
         confirmations=confirmations,
         catalog_ttl=_number(raw, "catalog_ttl", 300.0, 0, 86400),
         whmcs_concurrency=int(_number(raw, "whmcs_concurrency", 16, 1, 256)),
-        unknown_keys=unknown,
+        customfields=_customfields(raw.get("customfields", {})),
     )
 
 
@@ -114,7 +146,4 @@ def load_config(path: Path) -> Config:
         raise SettingsError(f"TICKETBOT_CONFIG {path} is not valid TOML: {error}") from None
     except OSError as error:
         raise SettingsError(f"TICKETBOT_CONFIG {path} cannot be read: {error.strerror}") from None
-    config = parse_config(raw)
-    for key in config.unknown_keys:
-        log.warning("unknown key %r in %s is ignored", key, path)
-    return config
+    return parse_config(raw, str(path))

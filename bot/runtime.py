@@ -6,6 +6,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from slack_bolt import App
 
@@ -70,7 +71,13 @@ def build_bot(settings: Settings, config: Config) -> Bot:
     )
     client = WhmcsClient(transport)
     catalog = Catalog(client, ttl=config.catalog_ttl)
-    service = TicketService(client, catalog, settings.whmcs_timezone, config.admin_id_for)
+    service = TicketService(
+        client,
+        catalog,
+        settings.whmcs_timezone,
+        config.admin_id_for,
+        customfield_labels=config.customfields or None,
+    )
     followups = Followups(config.whmcs_concurrency)
     deps = CommandDeps(
         service, config, followups, footer=texts.SANDBOX_FOOTER if sandbox is not None else None
@@ -78,4 +85,22 @@ def build_bot(settings: Settings, config: Config) -> Bot:
     app = build_app(
         settings.slack_bot_token, settings.slack_signing_secret, settings.slack_api_url, deps
     )
+    linked = len(config.users)
+    log.info(
+        "using the WHMCS API at %s; %d Slack user%s linked to a WHMCS admin",
+        _without_credentials(transport.url),
+        linked,
+        "" if linked == 1 else "s",
+    )
     return Bot(app, followups, url, sandbox)
+
+
+def _without_credentials(url: str) -> str:
+    """Return a URL without any user name, password, query or fragment in it."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))

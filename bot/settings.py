@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Mapping
@@ -13,6 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+# `.env.example` holds `xoxb-...`, `xapp-...` and `...` where the real values go.
+PLACEHOLDERS = ("...", "…")
 
 
 class SettingsError(ValueError):
@@ -36,6 +40,7 @@ class Settings:
     config_path: Path
     db_path: Path
     whmcs_admin_url: str | None = None
+    log_level: int = logging.INFO
 
     @property
     def uses_sandbox(self) -> bool:
@@ -61,8 +66,15 @@ def _optional(env: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
-def _required(env: Mapping[str, str], name: str, hint: str) -> str:
+def _secret(env: Mapping[str, str], name: str, hint: str) -> str | None:
     value = _optional(env, name)
+    if value is not None and any(mark in value for mark in PLACEHOLDERS):
+        raise SettingsError(f"{name} still holds the example placeholder from .env.example: {hint}")
+    return value
+
+
+def _required(env: Mapping[str, str], name: str, hint: str) -> str:
+    value = _secret(env, name, hint)
     if value is None:
         raise SettingsError(f"{name} is not set: {hint}")
     return value
@@ -110,6 +122,16 @@ def _timezone(env: Mapping[str, str]) -> ZoneInfo:
         ) from None
 
 
+def _log_level(env: Mapping[str, str]) -> int:
+    name = (_optional(env, "LOG_LEVEL") or "INFO").upper()
+    if name not in LOG_LEVELS:
+        raise SettingsError(
+            f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {env['LOG_LEVEL'].strip()!r}"
+        )
+    level: int = getattr(logging, name)
+    return level
+
+
 def local_timezone() -> ZoneInfo:
     """Return this host's IANA time zone, UTC when it cannot be told."""
     name = os.environ.get("TZ", "").lstrip(":")
@@ -135,7 +157,12 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         identifier = _required(env, "WHMCS_IDENTIFIER", hint)
         secret = _required(env, "WHMCS_SECRET", hint)
     api_url = _http_url(env, "SLACK_API_URL") or DEFAULT_SLACK_API_URL
-    app_token = _optional(env, "SLACK_APP_TOKEN")
+    app_token = _secret(
+        env,
+        "SLACK_APP_TOKEN",
+        "put your app-level token (xapp-) there, or remove the line to receive Slack's "
+        "requests over HTTP",
+    )
     if app_token is not None and not app_token.startswith("xapp-"):
         raise SettingsError("SLACK_APP_TOKEN does not look right: it should start with xapp-")
     return Settings(
@@ -158,4 +185,5 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         config_path=Path(_optional(env, "TICKETBOT_CONFIG") or "ticketbot.toml"),
         db_path=Path(_optional(env, "TICKETBOT_DB") or "ticketbot.sqlite3"),
         whmcs_admin_url=_http_url(env, "WHMCS_ADMIN_URL"),
+        log_level=_log_level(env),
     )

@@ -99,3 +99,17 @@ def test_whmcs_text_cannot_mention_the_channel_in_any_part_of_a_message(bot: Har
         for text in marked:
             assert "<!channel>" not in text and "<!here>" not in text
             assert "<https://evil" not in text
+
+
+def test_configured_custom_fields_are_named_and_unknown_ids_refused(bot: Harness) -> None:
+    bot.stop()
+    bot.config = '[customfields]\n7 = "Rack location"\n1 = "Server"\n\n' + bot.config
+    bot.start()
+    refused = text_of(bot.command("42 cf.999 x").final())
+    assert "Custom field 999 is not listed under [customfields]" in refused
+    assert "cf.7 (Rack location)" in refused
+    assert bot.writes() == []
+
+    done = text_of(bot.command("42 cf.7 B4").responses(1)[0])
+    assert "*Rack location (cf.7)*: set to B4" in done
+    assert bot.ticket(42)["customfields"]["7"] == "B4"

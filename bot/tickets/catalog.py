@@ -34,14 +34,6 @@ class _Cached(Generic[T]):
             assert self._items is not None
             return self._items
 
-    def refresh_if_older(self, seconds: float) -> bool:
-        """Read WHMCS again when the list is older than `seconds`; tell whether it did."""
-        with self._lock:
-            stale = self._items is None or self._clock() - self._loaded_at >= seconds
-        if stale:
-            self.get(refresh=True)
-        return stale
-
     def find(self, match: Callable[[T], bool]) -> T | None:
         """Return the first item that matches, reading WHMCS again on a miss.
 

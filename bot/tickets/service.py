@@ -9,7 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.tickets import hints, readback
-from bot.tickets.catalog import MISS_REFRESH, Catalog
+from bot.tickets.catalog import Catalog
 from bot.tickets.grammar import TicketRef, UpdateRequest
 from bot.tickets.problems import problem_from_error
 from bot.tickets.result import Outcome, Problem, ProblemKind, ShowResult, UpdateResult
@@ -152,12 +152,11 @@ class TicketService:
         if plan.problems or not EARLY_WRITES & plan.params.keys():
             return plan
         # A status or admin removed in WHMCS since the lists were read would make WHMCS refuse
-        # the call after it wrote department and priority: re-read those lists, check again.
-        stale = False
-        for param, name in CACHED_CHECKS.items():
-            if param in plan.params:
-                stale |= getattr(self.catalog, name).refresh_if_older(MISS_REFRESH)
-        return plan_update(ticket, request.changes, context) if stale else plan
+        # the call after it wrote department and priority: read those lists again, check again.
+        rechecked = [name for param, name in CACHED_CHECKS.items() if param in plan.params]
+        for name in rechecked:
+            getattr(self.catalog, name).get(refresh=True)
+        return plan_update(ticket, request.changes, context) if rechecked else plan
 
     def _write(self, ticket: Ticket, plan: Plan, notice: str | None, actor: Admin) -> UpdateResult:
         """Send UpdateTicket once; after a refusal or an unclear answer, read the ticket back."""

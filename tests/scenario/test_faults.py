@@ -194,3 +194,12 @@ def test_refused_write_of_fields_whmcs_cannot_show_is_not_announced(bot: Harness
     assert "partly" not in text
     assert "was not changed" in text
     assert in_channel(bot, reply) == []
+
+
+def test_admin_disabled_a_moment_ago_cannot_cause_a_half_written_update(bot: Harness) -> None:
+    bot.command("41 flag 2").final()
+    requests.post(f"{bot.sandbox.url}/_sandbox/admins/2", json={"isDisabled": True}, timeout=5)
+    text = text_of(bot.command("42 priority High dept 1 flag 2").final())
+    assert "Invalid Admin ID for Flag" in text
+    stored = bot.ticket(42)
+    assert (stored["priority"], int(stored["deptid"])) == ("Medium", 2)

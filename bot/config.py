@@ -16,12 +16,22 @@ log = logging.getLogger(__name__)
 
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 CONFIRMATIONS = ("channel", "private")
-DOCUMENTED_KEYS = ("users", "confirmations", "catalog_ttl", "whmcs_concurrency", "customfields")
+DOCUMENTED_KEYS = (
+    "users",
+    "confirmations",
+    "catalog_ttl",
+    "whmcs_concurrency",
+    "customfields",
+    "default_role",
+    "roles",
+    "department_scope",
+    "channel_scope",
+    "staff_notes",
+    "triage",
+)
 KNOWN_KEYS = {
     *DOCUMENTED_KEYS,
     # Read by later features; accepted here so one file serves every version.
-    "default_role",
-    "roles",
     "triage",
 }
 
@@ -36,6 +46,14 @@ class LinkedUser:
 
 
 @dataclass(frozen=True)
+class TriageRoute:
+    """A `[[triage]]` route: a channel and the departments (ids or names) whose tickets it gets."""
+
+    channel: str
+    departments: tuple[int | str, ...]
+
+
+@dataclass(frozen=True)
 class Config:
     """The parsed `ticketbot.toml`."""
 
@@ -44,6 +62,19 @@ class Config:
     catalog_ttl: float = 300.0
     whmcs_concurrency: int = 16
     customfields: dict[int, str] = field(default_factory=dict)
+    default_role: str = "agent"
+    roles: dict[str, frozenset[str]] = field(default_factory=dict)
+    department_scope: bool = True
+    channel_scope: bool = False
+    staff_notes: bool = True
+    triage: tuple[TriageRoute, ...] = ()
+
+    def channel_departments(self) -> dict[str, tuple[int | str, ...]]:
+        """Return each triage channel with the departments (ids or names) its routes cover."""
+        covered: dict[str, tuple[int | str, ...]] = {}
+        for route in self.triage:
+            covered[route.channel] = covered.get(route.channel, ()) + route.departments
+        return covered
 
     def admin_id_for(self, slack_user: str) -> int | None:
         """Return the WHMCS admin id linked to a Slack user, or None."""
@@ -94,6 +125,73 @@ def _customfields(raw: Any) -> dict[int, str]:
     return labels
 
 
+def _flag(raw: dict[str, Any], key: str, default: bool) -> bool:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        raise SettingsError(f"{key} must be true or false")
+    return value
+
+
+def _roles(raw: Any) -> dict[str, frozenset[str]]:
+    from bot.access.policy import ACTIONS
+
+    if not isinstance(raw, dict):
+        raise SettingsError('roles must be tables: [roles.agent] then allow = ["status", ...]')
+    roles = {}
+    for name, table in raw.items():
+        allow = table.get("allow") if isinstance(table, dict) else None
+        if not isinstance(allow, list) or not all(isinstance(a, str) for a in allow):
+            raise SettingsError(f'roles.{name}.allow must be a list of actions, like ["status"]')
+        unknown = [a for a in allow if a != "*" and a not in ACTIONS]
+        if unknown:
+            raise SettingsError(
+                f"roles.{name}.allow has an unknown action {unknown[0]!r}; the actions are "
+                + ", ".join(ACTIONS)
+                + ", or * for all"
+            )
+        roles[name] = frozenset(allow)
+    return roles
+
+
+def _triage(raw: Any) -> tuple[TriageRoute, ...]:
+    if not isinstance(raw, list):
+        raise SettingsError("triage must be [[triage]] tables with channel and departments")
+    routes = []
+    for number, table in enumerate(raw, 1):
+        channel = table.get("channel") if isinstance(table, dict) else None
+        departments = table.get("departments") if isinstance(table, dict) else None
+        if not isinstance(channel, str) or not re.fullmatch(r"[CG][A-Z0-9]{2,}", channel):
+            raise SettingsError(
+                f"triage route {number}: channel must be a channel id like C0123ABCD"
+            )
+        if (
+            not isinstance(departments, list)
+            or not departments
+            or not all(isinstance(d, int | str) and not isinstance(d, bool) for d in departments)
+        ):
+            raise SettingsError(
+                f"triage route {number}: departments must list department ids or names"
+            )
+        routes.append(TriageRoute(channel, tuple(departments)))
+    return tuple(routes)
+
+
+def _check_role_names(config: Config) -> None:
+    from bot.access.policy import DEFAULT_ROLES
+
+    known = set(DEFAULT_ROLES) | set(config.roles)
+    if config.default_role not in known:
+        raise SettingsError(
+            f"default_role {config.default_role!r} is not a role: {', '.join(sorted(known))}"
+        )
+    for user in config.users.values():
+        if user.role is not None and user.role not in known:
+            raise SettingsError(
+                f"users.{user.slack_user} has the role {user.role!r}, which is not defined; "
+                f"roles: {', '.join(sorted(known))}"
+            )
+
+
 def _number(raw: dict[str, Any], key: str, default: float, low: float, high: float) -> float:
     value = raw.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
@@ -126,13 +224,24 @@ def parse_config(raw: dict[str, Any], source: str = "ticketbot.toml") -> Config:
     confirmations = raw.get("confirmations", "channel")
     if confirmations not in CONFIRMATIONS:
         raise SettingsError('confirmations must be "channel" or "private"')
-    return Config(
+    default_role = raw.get("default_role", "agent")
+    if not isinstance(default_role, str):
+        raise SettingsError("default_role must be a role name in quotes")
+    config = Config(
         users=_users(raw.get("users", {})),
         confirmations=confirmations,
         catalog_ttl=_number(raw, "catalog_ttl", 300.0, 0, 86400),
         whmcs_concurrency=int(_number(raw, "whmcs_concurrency", 16, 1, 256)),
         customfields=_customfields(raw.get("customfields", {})),
+        default_role=default_role,
+        roles=_roles(raw.get("roles", {})),
+        department_scope=_flag(raw, "department_scope", True),
+        channel_scope=_flag(raw, "channel_scope", False),
+        staff_notes=_flag(raw, "staff_notes", True),
+        triage=_triage(raw.get("triage", [])),
     )
+    _check_role_names(config)
+    return config
 
 
 def load_config(path: Path) -> Config:

@@ -9,13 +9,20 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from slack_bolt import App
+from slack_sdk import WebClient
 
+from bot.access import Directory, Policy
+from bot.access.policy import DEFAULT_ROLES
 from bot.config import Config
 from bot.settings import Settings
 from bot.slack import texts
-from bot.slack.app import build_app
+from bot.slack.answers import Answers
+from bot.slack.app import build_app, check_reachable
 from bot.slack.commands import CommandDeps
 from bot.slack.followup import Followups
+from bot.slack.gate import ChannelDepartments
+from bot.slack.people import profile_email
+from bot.store import Store
 from bot.tickets.catalog import Catalog
 from bot.tickets.service import TicketService
 from bot.whmcs import Transport, WhmcsClient
@@ -31,10 +38,13 @@ class Bot:
     followups: Followups
     whmcs_url: str
     sandbox: Any = None
+    store: Store | None = None
 
     def close(self) -> None:
-        """Finish follow-up work and stop the built-in sandbox, if any."""
+        """Finish follow-up work, close the store and stop the built-in sandbox, if any."""
         self.followups.shutdown(wait=True)
+        if self.store is not None:
+            self.store.close()
         if self.sandbox is not None:
             self.sandbox.stop()
 
@@ -48,8 +58,28 @@ def start_sandbox() -> tuple[Any, str, str, str]:
     return sandbox, sandbox.url, identifier, secret
 
 
+def build_policy(config: Config, catalog: Catalog) -> Policy:
+    """Build the permission policy: roles, department scope, channel rules, who can grant."""
+    roles = {**DEFAULT_ROLES, **config.roles}
+    granters = [
+        user
+        for user, linked in config.users.items()
+        if "*" in roles.get(linked.role or config.default_role, ())
+    ]
+    channels = None
+    if config.channel_scope:
+        channels = ChannelDepartments(config.channel_departments(), catalog)
+    return Policy(
+        config.roles or None,
+        department_scope=config.department_scope,
+        channel_departments=channels,
+        granters=granters,
+    )
+
+
 def build_bot(settings: Settings, config: Config) -> Bot:
     """Connect to WHMCS (or start the sandbox) and build the Bolt app."""
+    check_reachable(settings.slack_bot_token, settings.slack_api_url)
     sandbox = None
     if settings.uses_sandbox:
         sandbox, url, identifier, secret = start_sandbox()
@@ -71,17 +101,35 @@ def build_bot(settings: Settings, config: Config) -> Bot:
     )
     client = WhmcsClient(transport)
     catalog = Catalog(client, ttl=config.catalog_ttl)
+    store = Store(settings.db_path)
+    slack = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+    directory = Directory(
+        {user: (linked.admin_id, linked.role) for user, linked in config.users.items()},
+        config.default_role,
+        catalog.admins.get,
+        profile_email(slack),
+        store,
+    )
+    policy = build_policy(config, catalog)
     service = TicketService(
         client,
         catalog,
         settings.whmcs_timezone,
-        config.admin_id_for,
+        directory.admin_id_for,
         customfield_labels=config.customfields or None,
+        write_notes=config.staff_notes,
+    )
+    footer = texts.SANDBOX_FOOTER if sandbox is not None else None
+    answers = Answers(
+        service, directory, policy, store, config.confirmations, config.department_scope, footer
     )
     followups = Followups(config.whmcs_concurrency)
-    deps = CommandDeps(
-        service, config, followups, footer=texts.SANDBOX_FOOTER if sandbox is not None else None
-    )
+
+    def known_permissions(user: str) -> frozenset[str] | None:
+        linked = config.users.get(user)
+        return policy.allowed_for_role(linked.role or config.default_role) if linked else None
+
+    deps = CommandDeps(answers, followups, known_permissions, footer=footer)
     app = build_app(
         settings.slack_bot_token, settings.slack_signing_secret, settings.slack_api_url, deps
     )
@@ -92,7 +140,7 @@ def build_bot(settings: Settings, config: Config) -> Bot:
         linked,
         "" if linked == 1 else "s",
     )
-    return Bot(app, followups, url, sandbox)
+    return Bot(app, followups, url, sandbox, store)
 
 
 def _without_credentials(url: str) -> str:

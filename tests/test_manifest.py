@@ -91,8 +91,9 @@ def test_bot_scopes_are_what_the_bot_uses(manifest: dict[str, Any]) -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
 
     # /ticket needs `commands`; answers go through response_url, and chat:write lets the bot
-    # post its own messages. Asking for more than the bot uses makes admins hesitate to install.
-    assert scopes == {"commands", "chat:write"}
+    # post its own messages; users:read and users:read.email let it match a Slack user to the
+    # WHMCS admin with the same email. Asking for more than the bot uses makes admins hesitate.
+    assert scopes == {"commands", "chat:write", "users:read", "users:read.email"}
 
 
 def test_background_color_is_a_hex_color(manifest: dict[str, Any]) -> None:

@@ -167,12 +167,13 @@ def test_unknown_key_with_nothing_close_lists_the_known_keys() -> None:
         parse_config({"zzz": 1})
     assert str(stopped.value) == (
         "ticketbot.toml has an unknown key 'zzz': the known keys are users, confirmations, "
-        "catalog_ttl, whmcs_concurrency, customfields"
+        "catalog_ttl, whmcs_concurrency, customfields, default_role, roles, department_scope, "
+        "channel_scope, staff_notes, triage"
     )
 
 
 def test_keys_of_later_features_are_accepted() -> None:
-    config = parse_config({"roles": {}, "default_role": "x", "triage": {}, "customfields": {}})
+    config = parse_config({"roles": {}, "default_role": "agent", "triage": [], "customfields": {}})
     assert config == Config()
 
 

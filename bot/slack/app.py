@@ -72,9 +72,9 @@ def build_app(bot_token: str, signing_secret: str, api_url: str, deps: CommandDe
 
     Listeners run in the request's own thread (process_before_response): each one only
     parses and acks, and hands WHMCS work to the follow-up pool, so no Bolt thread waits on
-    WHMCS. Raises SlackUnreachable when Slack cannot be reached to check the bot token.
+    WHMCS. Raises SlackUnreachable when Slack cannot be reached to check the bot token; call
+    check_reachable first to fail before anything else is built.
     """
-    check_reachable(bot_token, api_url)
     client = WebClient(token=bot_token, base_url=api_url, timeout=10)
     # NOTE: Bolt copies this logger's filters to the loggers of its middleware (the signature
     # check among them) when the app is built, so the filter must be on it before App().

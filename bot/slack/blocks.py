@@ -6,13 +6,14 @@ text 3000, 50 blocks per message.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from bot.slack import texts
 from bot.slack.mrkdwn import cut, escape, inline, plain
 from bot.tickets.grammar import GrammarError
-from bot.tickets.result import FieldResult, Outcome, Problem, ShowResult, UpdateResult
+from bot.tickets.result import FieldResult, Outcome, Problem, ProblemKind, ShowResult, UpdateResult
 from bot.whmcs import Ticket
 
 Block = dict[str, Any]
@@ -56,17 +57,6 @@ def _subject_line(ticket: Ticket) -> str:
     return f"*{inline(ticket.subject or texts.NO_SUBJECT, 300)}*"
 
 
-def help_message(footer: str | None) -> dict[str, Any]:
-    """Return the `/ticket help` answer."""
-    blocks = [
-        header(texts.HELP_TITLE),
-        section(texts.HELP_USAGE),
-        section(texts.HELP_FIELDS),
-        section(texts.HELP_EXAMPLES),
-    ]
-    return message(blocks, texts.HELP_TITLE, footer)
-
-
 def usage_message(error: GrammarError, footer: str | None) -> dict[str, Any]:
     """Return the answer to a command that could not be parsed."""
     lines = [f":warning: {escape(error.message)}"]
@@ -81,8 +71,30 @@ def text_message(text: str, footer: str | None, fallback: str | None = None) -> 
     return message([section(text)], fallback or text, footer)
 
 
+# A permission refusal's hint names who can grant it as Slack mentions; nothing else in it
+# comes from outside, so those mentions (and only those) are kept.
+_ESCAPED_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
+
+
+def _hint(problem: Problem) -> str:
+    hint = escape(problem.hint)
+    if problem.kind is ProblemKind.PERMISSION:
+        hint = _ESCAPED_MENTION.sub(r"<@\1>", hint)
+    return hint
+
+
 def _problem_lines(problems: Sequence[Problem]) -> str:
-    return "\n".join(f":no_entry: *{escape(p.message)}*\n{escape(p.hint)}" for p in problems)
+    return "\n".join(f":no_entry: *{escape(p.message)}*\n{_hint(p)}" for p in problems)
+
+
+def problem_message(
+    problem: Problem, footer: str | None, nothing_changed: bool = False
+) -> dict[str, Any]:
+    """Return a message that states one problem and what to do about it."""
+    items = [section(_problem_lines([problem]))]
+    if nothing_changed:
+        items.append(context(texts.NOTHING_CHANGED))
+    return message(items, problem.message, footer)
 
 
 def _value(text: str | None, limit: int) -> str:

@@ -95,7 +95,19 @@ class UpdateRequest:
     changes: tuple[FieldChange, ...]
 
 
-TicketCommand = HelpRequest | ShowRequest | UpdateRequest
+@dataclass(frozen=True)
+class WhoamiRequest:
+    """Show which WHMCS admin the caller acts as, and what they may change."""
+
+
+@dataclass(frozen=True)
+class HistoryRequest:
+    """Show a ticket's recent changes made from Slack."""
+
+    ref: TicketRef
+
+
+TicketCommand = HelpRequest | WhoamiRequest | ShowRequest | HistoryRequest | UpdateRequest
 
 
 class GrammarError(ValueError):
@@ -117,6 +129,8 @@ def parse_command(text: str) -> TicketCommand:
     command = text.strip()
     if not command or (command.isascii() and command.lower() == "help"):
         return HelpRequest()
+    if command.isascii() and command.lower() == "whoami":
+        return WhoamiRequest()
 
     start = _skip_space(text, 0)
     end = _token_end(text, start)
@@ -126,6 +140,9 @@ def parse_command(text: str) -> TicketCommand:
             hints.NOT_A_REF.format(word=_shown(text[start:end])), hints.NOT_A_REF_HINT
         )
 
+    rest = text[end:].strip()
+    if rest.isascii() and rest.lower() == "history":
+        return HistoryRequest(ref)
     changes = _parse_changes(text, end)
     log.debug("/ticket %s fields=%s", ref.label, ",".join(c.field for c in changes) or "-")
     if not changes:

@@ -203,3 +203,7 @@ EXAMPLES = {
     "customfield": "cf.7 yes",
     "client-close": "client-close prevent",
 }
+
+NOTE_FAILED = (
+    "The change went through, but WHMCS refused the staff-only note that records who made it."
+)

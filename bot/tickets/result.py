@@ -14,6 +14,7 @@ class Outcome(Enum):
     DONE = "done"  # WHMCS accepted every change
     NO_CHANGE = "no_change"  # every value was the one the ticket already had; nothing was sent
     REFUSED = "refused"  # nothing was written (checked before sending, or WHMCS refused it)
+    DENIED = "denied"  # the person may not make this change; nothing was sent
     PARTIAL = "partial"  # WHMCS refused the call after writing some fields (it is not atomic)
     UNKNOWN = "unknown"  # the write's answer was lost and the ticket could not be read back
 
@@ -23,6 +24,7 @@ class ProblemKind(Enum):
 
     INPUT = "input"  # a value or reference the person typed
     NOT_LINKED = "not_linked"  # the Slack user has no WHMCS admin
+    PERMISSION = "permission"  # the person's role, departments or channel do not allow it
     CONFIG = "config"  # WHMCS refused the bot's credential: the operator must fix the setup
     UNAVAILABLE = "unavailable"  # WHMCS could not be reached or answered nonsense
 

@@ -9,8 +9,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.tickets import hints, readback
+from bot.tickets.actions import required_actions
 from bot.tickets.catalog import Catalog
 from bot.tickets.grammar import TicketRef, UpdateRequest
+from bot.tickets.note import staff_note
 from bot.tickets.problems import problem_from_error
 from bot.tickets.result import Outcome, Problem, ProblemKind, ShowResult, UpdateResult
 from bot.tickets.validate import Context, Plan, admin_label, plan_update
@@ -26,6 +28,9 @@ from bot.whmcs import (
 )
 
 log = logging.getLogger(__name__)
+
+# The permission check: the ticket and the actions a request needs -> the denial, or None.
+Gate = Callable[[Ticket, frozenset[str]], Problem | None]
 
 # WHMCS writes these before it checks the rest of an UpdateTicket call.
 EARLY_WRITES = {"deptid", "priority"}
@@ -57,6 +62,7 @@ class TicketService:
         admin_for_slack_user: Callable[[str], int | None],
         customfield_labels: Mapping[int, str] | None = None,
         now: Callable[[ZoneInfo], datetime] = datetime.now,
+        write_notes: bool = True,
     ) -> None:
         self.client = client
         self.catalog = catalog
@@ -64,6 +70,7 @@ class TicketService:
         self.admin_for_slack_user = admin_for_slack_user
         self.customfield_labels = customfield_labels
         self.now = now
+        self.write_notes = write_notes
 
     def _lookup(self, **key: int | str) -> Ticket | None:
         try:
@@ -91,51 +98,67 @@ class TicketService:
             return by_number, notice
         raise RefusedError(Problem(hints.TICKET_NOT_FOUND, hints.ticket_not_found(ref.label)))
 
-    def show(self, ref: TicketRef) -> ShowResult:
-        """Read a ticket for display."""
+    def show(self, ref: TicketRef, gate: Gate | None = None) -> ShowResult:
+        """Read a ticket for display, if the gate lets the person view it."""
         try:
             ticket, notice = self.resolve(ref)
         except RefusedError as refused:
             return ShowResult(problems=refused.problems)
         except WhmcsError as error:
             return ShowResult(problems=(problem_from_error(error),))
+        denial = gate(ticket, frozenset({"view"})) if gate else None
+        if denial is not None:
+            return ShowResult(problems=(denial,))
         try:
             flagged_to = admin_label(self.catalog, ticket.flag)
         except WhmcsError:
             flagged_to = f"admin {ticket.flag}"
         return ShowResult(ticket=ticket, notice=notice, flagged_to=flagged_to)
 
-    def actor(self, admin_id: int) -> Admin:
-        """Return the enabled WHMCS admin a Slack user is linked to, or refuse."""
-        admin = self.catalog.admin(admin_id)
-        if admin is None:
-            raise RefusedError(
-                Problem(
-                    f"WHMCS admin {admin_id} is missing or disabled",
-                    "Your Slack account is linked to a WHMCS admin that no longer exists or is "
-                    "disabled. Ask whoever runs ticketbot to update [users] in ticketbot.toml.",
-                    ProblemKind.NOT_LINKED,
-                )
-            )
-        return admin
+    def update(
+        self, request: UpdateRequest, actor: Admin, requester: str, gate: Gate | None = None
+    ) -> UpdateResult:
+        """Check and apply an update for a person acting as a WHMCS admin.
 
-    def update(self, request: UpdateRequest, admin_id: int) -> UpdateResult:
-        """Check and apply an update for the admin a Slack user is linked to."""
+        Args:
+            requester: how the staff-only note names the person (their Slack name and id).
+            gate: the permission check; it sees the ticket and every action the request needs,
+                and returns the problem that denies it, or None.
+        """
         try:
-            actor = self.actor(admin_id)
             ticket, notice = self.resolve(request.ref)
             plan = self._plan(ticket, request, actor)
         except RefusedError as refused:
-            return UpdateResult(Outcome.REFUSED, problems=refused.problems)
+            return UpdateResult(Outcome.REFUSED, problems=refused.problems, actor=actor.full_name)
         except WhmcsError as error:
-            return UpdateResult(Outcome.REFUSED, problems=(problem_from_error(error),))
+            problems = (problem_from_error(error),)
+            return UpdateResult(Outcome.REFUSED, problems=problems, actor=actor.full_name)
         fields = tuple(plan.fields)
-        if plan.problems:
-            return UpdateResult(Outcome.REFUSED, ticket, fields, tuple(plan.problems), notice)
-        if not plan.params:
-            return UpdateResult(Outcome.NO_CHANGE, ticket, fields, notice=notice)
-        result = self._write(ticket, plan, notice, actor)
+        actions = required_actions(fields, ticket, actor, plan.flag_target)
+        denial = gate(ticket, actions) if gate else None
+        if denial is not None:
+            result = UpdateResult(Outcome.DENIED, ticket, fields, (denial,), notice)
+        elif plan.problems:
+            result = UpdateResult(Outcome.REFUSED, ticket, fields, tuple(plan.problems), notice)
+        elif not plan.params:
+            result = UpdateResult(Outcome.NO_CHANGE, ticket, fields, notice=notice)
+        else:
+            result = self._write(ticket, plan, notice, actor)
+            result = self._add_note(result, requester, actor)
         return replace(result, actor=actor.full_name)
+
+    def _add_note(self, result: UpdateResult, requester: str, actor: Admin) -> UpdateResult:
+        """Leave a staff-only note naming who changed what (AddTicketNote, never a reply)."""
+        if not self.write_notes or result.outcome not in (Outcome.DONE, Outcome.PARTIAL):
+            return result
+        assert result.ticket is not None
+        text = staff_note(requester, actor, result.changed_fields)
+        try:
+            self.client.add_note(result.ticket.id, text)
+        except WhmcsError as error:
+            log.warning("ticket=%s staff note failed: %s", result.ticket.id, type(error).__name__)
+            return replace(result, notes=(*result.notes, hints.NOTE_FAILED))
+        return result
 
     def _plan(self, ticket: Ticket, request: UpdateRequest, actor: Admin) -> Plan:
         """Check the request; re-read cached lists first where a stale one could do harm."""

@@ -26,7 +26,7 @@ BOT_TOKEN = "xoxb-test-token"
 _TRIGGERS = itertools.count(1)
 DEFAULT_CONFIG = """
 [users]
-U0000001 = 1
+U0000001 = { admin = 1, role = "lead" }
 U0000002 = 2
 """
 

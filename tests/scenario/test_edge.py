@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 import requests
 
-from bot.slack.commands import response_url_allowed
+from bot.slack.edge import response_url_allowed
 from bot.slack.followup import Followups
 from bot.slack.replay import RecentTriggers
 from tests.scenario.harness import SIGNING_SECRET, Harness, Reply, new_trigger_id, text_of

@@ -75,12 +75,11 @@ def test_unknown_ticket_number(bot: Harness) -> None:
     assert bot.writes() == []
 
 
-def test_unlinked_user_is_told_in_the_ack_and_whmcs_hears_nothing(bot: Harness) -> None:
-    reply = bot.command("42 status Closed", user="U0000009")
-    text = text_of(reply.ack_body)
-    assert "not linked to a WHMCS admin" in text
-    assert "U0000009 = <your WHMCS admin id>" in text
-    assert bot.calls() == []
+def test_unlinked_user_is_told_what_to_ask_for_and_no_ticket_is_touched(bot: Harness) -> None:
+    text = text_of(bot.command("42 status Closed", user="U0000009").final())
+    assert "No enabled WHMCS admin has the email" in text
+    assert "U0000009 = " in text
+    assert [c["action"] for c in bot.calls()] == ["getadminusers"]
 
 
 def test_usage_errors_come_in_the_ack(bot: Harness) -> None:
@@ -104,5 +103,5 @@ def test_linked_admin_that_is_disabled_is_refused(bot: Harness) -> None:
     bot.config = "[users]\nU0000001 = 4\n"
     bot.start()
     final = bot.command("42 status Closed").final()
-    assert "WHMCS admin 4 is missing or disabled" in text_of(final)
+    assert "You are linked to WHMCS admin 4, which is" in text_of(final)
     assert bot.writes() == []

@@ -30,7 +30,9 @@ def free_port() -> int:
 
 
 def bot_env(slack: FakeSlack, tmp_path: Path) -> dict[str, str]:
-    (tmp_path / "ticketbot.toml").write_text("[users]\nU0000001 = 1\n", encoding="utf-8")
+    (tmp_path / "ticketbot.toml").write_text(
+        '[users]\nU0000001 = { admin = 1, role = "lead" }\n', encoding="utf-8"
+    )
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "WHMCS_", "TICKETBOT_"))
     }

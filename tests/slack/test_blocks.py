@@ -6,10 +6,12 @@ import dataclasses
 
 import pytest
 
-from bot.slack import blocks
+from bot.access import ACTIONS, Identity, Unlinked
+from bot.slack import access_blocks, blocks
+from bot.store import AuditEntry, Change
 from bot.tickets.grammar import GrammarError
 from bot.tickets.result import FieldResult, Outcome, Problem, ProblemKind, ShowResult, UpdateResult
-from bot.whmcs import Ticket
+from bot.whmcs import Admin, Ticket
 from tests.slack.blockcheck import check_message
 
 HOSTILE = [
@@ -94,7 +96,28 @@ def test_show_no_change_usage_and_help_are_valid(text: str) -> None:
     no_change = UpdateResult(Outcome.NO_CHANGE, ticket(text), fields(text), notice=text)
     check_message(blocks.no_change_message(no_change, None))
     check_message(blocks.usage_message(GrammarError(text or "x", text), None))
-    check_message(blocks.help_message("f"))
+    for allowed in (None, frozenset(), frozenset({"status"}), frozenset(ACTIONS)):
+        check_message(access_blocks.help_message(allowed, "f"))
+    admin = Admin(7, text or "x", text, text, "a@example.com", False, 2, (1, 2))
+    identity = Identity("U0000007", admin, "email", text or "agent")
+    check_message(
+        access_blocks.whoami_message(identity, frozenset(ACTIONS), [text] * 40, False, "f")
+    )
+    check_message(access_blocks.unlinked_message(Unlinked("U0000007", text, text), None))
+    entries = [
+        AuditEntry(
+            "2026-12-04T17:30:00Z",
+            "U0000007",
+            7,
+            42,
+            text,
+            "command",
+            "done",
+            (Change(text or "Status", text, text), Change("Email", "a", "b")),
+            text,
+        )
+    ] * 30
+    check_message(access_blocks.history_message(text, entries, "f"))
 
 
 def test_channel_copy_hides_private_values() -> None:
@@ -112,3 +135,29 @@ def test_long_values_are_cut_with_an_ellipsis() -> None:
     assert len(header) <= 150
     subject = message["blocks"][1]["text"]["text"]
     assert subject.endswith("…*")
+
+
+def test_help_lists_only_what_the_person_may_change() -> None:
+    agent = str(access_blocks.help_message(frozenset({"status", "priority", "flag_self"}), None))
+    assert "`status <status>`" in agent and "`flag me`" in agent
+    assert "`client <client id>`" not in agent and "`message <text>`" not in agent
+    assert "`name`, `email`" not in agent
+    assert "/ticket 42 flag me" in agent and "flag @alice" not in agent and "cf.7" not in agent
+    lead = str(access_blocks.help_message(frozenset(ACTIONS), None))
+    assert "`client <client id>`" in lead and "`message <text>`" in lead
+
+
+def test_history_hides_contact_values() -> None:
+    entry = AuditEntry(
+        "2026-12-04T17:30:00Z",
+        "U0000007",
+        7,
+        42,
+        "ABC-1",
+        "command",
+        "done",
+        (Change("Email", "old@example.com", "new@example.com"),),
+    )
+    text = str(access_blocks.history_message("#ABC-1 (id 42)", [entry], None))
+    assert "old@example.com" not in text and "new@example.com" not in text
+    assert "Email changed" in text

@@ -11,9 +11,11 @@ from bot.tickets.grammar import (
     FieldChange,
     GrammarError,
     HelpRequest,
+    HistoryRequest,
     ShowRequest,
     TicketRef,
     UpdateRequest,
+    WhoamiRequest,
     decode_slack_text,
     parse_command,
 )
@@ -93,7 +95,7 @@ def test_reference_may_be_followed_by_whitespace_and_newlines() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "whoami",
+        "whoami please",
         "history",
         "abc",
         "#",
@@ -701,3 +703,22 @@ def test_typed_values_come_back_as_typed(
     got = changes("42 " + " ".join(parts))
 
     assert [change.value for change in got] == [" ".join(words) for words in values]
+
+
+@pytest.mark.parametrize("text", ["whoami", " WhoAmI ", "whoami\n"])
+def test_whoami(text: str) -> None:
+    assert parse_command(text) == WhoamiRequest()
+
+
+@pytest.mark.parametrize(
+    ("text", "label"), [("42 history", "42"), ("#ABC-123456 HISTORY", "#ABC-123456")]
+)
+def test_history(text: str, label: str) -> None:
+    request = parse_command(text)
+    assert isinstance(request, HistoryRequest)
+    assert request.ref.label == label
+
+
+def test_history_with_more_words_is_not_a_field() -> None:
+    with pytest.raises(GrammarError, match="history"):
+        parse_command("42 history status Closed")

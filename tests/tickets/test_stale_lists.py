@@ -11,8 +11,10 @@ from bot.tickets.catalog import Catalog
 from bot.tickets.grammar import UpdateRequest, parse_command
 from bot.tickets.result import Outcome
 from bot.tickets.service import TicketService
-from bot.whmcs import Transport, WhmcsClient
+from bot.whmcs import Admin, Transport, WhmcsClient
 from tests.conftest import SANDBOX_IDENTIFIER, SANDBOX_SECRET
+
+ADMIN = Admin(1, "alice", "Alice", "Admin", "alice@example.com", False, 1, (1, 2, 3, 4))
 
 
 class Clock:
@@ -39,11 +41,11 @@ def request(text: str) -> UpdateRequest:
 def test_flag_with_department_and_priority_rechecks_admins_first(sandbox: Sandbox) -> None:
     clock = Clock()
     service = service_for(sandbox, clock)
-    assert service.update(request("41 flag 2"), 1).outcome is Outcome.DONE
+    assert service.update(request("41 flag 2"), ADMIN, "test").outcome is Outcome.DONE
     requests.post(f"{sandbox.url}/_sandbox/admins/2", json={"isDisabled": True}, timeout=5)
     clock.now += 60
 
-    result = service.update(request("42 priority High dept 1 flag 2"), 1)
+    result = service.update(request("42 priority High dept 1 flag 2"), ADMIN, "test")
 
     assert result.outcome is Outcome.REFUSED
     assert result.problems[0].message == "Invalid Admin ID for Flag"
@@ -54,11 +56,11 @@ def test_flag_with_department_and_priority_rechecks_admins_first(sandbox: Sandbo
 def test_a_single_flag_uses_the_cached_list(sandbox: Sandbox) -> None:
     clock = Clock()
     service = service_for(sandbox, clock)
-    service.update(request("41 flag 2"), 1)
+    service.update(request("41 flag 2"), ADMIN, "test")
     requests.delete(f"{sandbox.url}/_sandbox/calls", timeout=5)
     clock.now += 60
 
-    service.update(request("42 flag 5"), 1)
+    service.update(request("42 flag 5"), ADMIN, "test")
 
     actions = [
         call["action"] for call in requests.get(f"{sandbox.url}/_sandbox/calls", timeout=5).json()

@@ -74,6 +74,7 @@ def build_policy(config: Config, catalog: Catalog) -> Policy:
         department_scope=config.department_scope,
         channel_departments=channels,
         granters=granters,
+        department_names=lambda: {d.id: d.name for d in catalog.departments.get()},
     )
 
 

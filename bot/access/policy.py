@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import difflib
 import logging
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from bot.access.identity import Identity
+from bot.whmcs import WhmcsError
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,7 @@ class Policy:
         department_scope: bool = True,
         channel_departments: Mapping[str, Collection[int]] | None = None,
         granters: Sequence[str] = (),
+        department_names: Callable[[], Mapping[int, str]] | None = None,
     ) -> None:
         merged: dict[str, Iterable[str]] = {**DEFAULT_ROLES, **(roles or {})}
         self._roles = {name: _role_actions(name, allow) for name, allow in merged.items()}
@@ -147,6 +149,7 @@ class Policy:
         # Read per decision, not copied: the caller's mapping may look department names up late.
         self._channel_departments = {} if channel_departments is None else channel_departments
         self._granters = tuple(granters)
+        self._department_names = department_names
 
     def knows(self, role: str) -> bool:
         """Return whether a role is defined, by default or in the config."""
@@ -233,7 +236,7 @@ class Policy:
         if admin.department_ids:
             message = (
                 f"{ticket_in}, which is not one of your WHMCS admin's support departments "
-                f"({_ids(admin.department_ids)})."
+                f"({self._names(admin.department_ids)})."
             )
         else:
             message = f"{ticket_in}, and your WHMCS admin has no support departments."
@@ -242,6 +245,18 @@ class Policy:
             f"{department_id} to the support departments of WHMCS admin {admin.id}."
         )
         return Decision(False, (), message, hint)
+
+    def _names(self, ids: Iterable[int]) -> str:
+        """Name departments, falling back to their ids when the names cannot be read."""
+        try:
+            names = self._department_names() if self._department_names else {}
+        except WhmcsError:
+            log.warning("could not read department names for a refusal")
+            names = {}
+        listed = sorted(set(ids))
+        if all(i in names for i in listed):
+            return ", ".join(names[i] for i in listed)
+        return _ids(listed)
 
     def _refuse_channel(
         self, covered: Collection[int], department_id: int, department_name: str

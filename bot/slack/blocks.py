@@ -171,7 +171,7 @@ def update_message(
         blocks.extend(_field_sections(result.fields, requester, public))
     if result.problems and not public:
         blocks.append(section(_problem_lines(result.problems)))
-        if result.outcome is Outcome.REFUSED:
+        if result.outcome in (Outcome.REFUSED, Outcome.DENIED):
             blocks.append(context(texts.NOTHING_CHANGED))
     if result.outcome in (Outcome.DONE, Outcome.PARTIAL):
         blocks.append(context(texts.CHANGED_BY.format(user=requester, admin=escape(actor))))

@@ -24,6 +24,7 @@ from tests.slackreq import post_signed, slash_command_body
 SIGNING_SECRET = "test-signing-secret-4b1d"
 BOT_TOKEN = "xoxb-test-token"
 _TRIGGERS = itertools.count(1)
+USER_NAMES = {"U0000001": "alice", "U0000002": "bob"}
 DEFAULT_CONFIG = """
 [users]
 U0000001 = { admin = 1, role = "lead" }
@@ -143,11 +144,18 @@ class Harness:
         assert self.server is not None
         return f"http://127.0.0.1:{self.server.port}/slack/events"
 
-    def command(self, text: str, user: str = "U0000001", **headers: Any) -> Reply:
+    def command(
+        self, text: str, user: str = "U0000001", channel: str = "C0000001", **headers: Any
+    ) -> Reply:
         """Send `/ticket <text>` as a signed slash command, as Slack would."""
         response_url = self.slack.new_response_url()
         body = slash_command_body(
-            text, user_id=user, response_url=response_url, trigger_id=new_trigger_id()
+            text,
+            user_id=user,
+            user_name=USER_NAMES.get(user, user.lower()),
+            channel_id=channel,
+            response_url=response_url,
+            trigger_id=new_trigger_id(),
         )
         ack = post_signed(self.url, body, SIGNING_SECRET, **headers)
         assert self.bot is not None
@@ -158,6 +166,11 @@ class Harness:
         response = requests.get(f"{self.sandbox.url}/_sandbox/tickets/{ticket_id}", timeout=5)
         response.raise_for_status()
         return response.json()
+
+    @property
+    def db(self) -> Path:
+        """Return the bot's SQLite file."""
+        return self.tmp / "ticketbot.sqlite3"
 
     def calls(self) -> list[dict[str, Any]]:
         """Return the WHMCS API calls the sandbox received."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,9 @@ def test_customfields_map_ids_to_labels() -> None:
     assert parse_config({"customfields": {"7": " Rack location "}}).customfields == {
         7: "Rack location"
     }
+
+
+def test_the_example_config_in_the_repository_is_valid() -> None:
+    example = Path(__file__).resolve().parents[1] / "ticketbot.example.toml"
+    config = parse_config(tomllib.loads(example.read_text(encoding="utf-8")))
+    assert config.default_role == "agent" and config.staff_notes

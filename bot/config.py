@@ -85,6 +85,11 @@ class Config:
 def _admin_id(slack_user: str, raw: Any) -> LinkedUser:
     role = None
     if isinstance(raw, dict):
+        extra = sorted(set(raw) - {"admin", "role"})
+        if extra:
+            raise SettingsError(
+                f"users.{slack_user} has an unknown key {extra[0]!r}: use admin and role"
+            )
         role = raw.get("role")
         if role is not None and not isinstance(role, str):
             raise SettingsError(f"users.{slack_user}.role must be a role name in quotes")
@@ -139,6 +144,11 @@ def _roles(raw: Any) -> dict[str, frozenset[str]]:
         raise SettingsError('roles must be tables: [roles.agent] then allow = ["status", ...]')
     roles = {}
     for name, table in raw.items():
+        extra = sorted(set(table) - {"allow"}) if isinstance(table, dict) else []
+        if extra:
+            raise SettingsError(
+                f"roles.{name} has an unknown key {extra[0]!r}: a role has only allow"
+            )
         allow = table.get("allow") if isinstance(table, dict) else None
         if not isinstance(allow, list) or not all(isinstance(a, str) for a in allow):
             raise SettingsError(f'roles.{name}.allow must be a list of actions, like ["status"]')

@@ -126,11 +126,7 @@ def build_bot(settings: Settings, config: Config) -> Bot:
     )
     followups = Followups(config.whmcs_concurrency)
 
-    def known_permissions(user: str) -> frozenset[str] | None:
-        linked = config.users.get(user)
-        return policy.allowed_for_role(linked.role or config.default_role) if linked else None
-
-    deps = CommandDeps(answers, followups, known_permissions, footer=footer)
+    deps = CommandDeps(answers, followups, footer=footer)
     app = build_app(
         settings.slack_bot_token, settings.slack_signing_secret, settings.slack_api_url, deps
     )

@@ -15,7 +15,7 @@ from typing import Self
 log = logging.getLogger(__name__)
 
 SOURCES = ("command", "form", "button")
-OUTCOMES = ("done", "partial", "no_change", "denied", "refused", "unknown", "failed")
+OUTCOMES = ("done", "partial", "no_change", "denied", "refused", "unknown", "failed", "unlinked")
 BUSY_TIMEOUT = 5.0  # seconds a statement waits while another connection holds the write lock
 
 # MIGRATIONS[n] takes a file from schema version n to n + 1; `PRAGMA user_version` holds the

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from bot.store import CachedIdentity, Store
+from bot.store import CachedIdentity, Store, StoreError
 from bot.whmcs import Admin
 
 log = logging.getLogger(__name__)
@@ -67,16 +68,21 @@ def _no_email_hint(slack_user: str) -> str:
     )
 
 
+def _email_key(email: str) -> str:
+    """Fold an address for matching: ASCII case only, so `ſ`, `ß` or the Kelvin sign never
+    stand in for `s`, `ss` or `k`; an address with other characters matches nothing."""
+    text = email.strip()
+    return text.lower() if text.isascii() else ""
+
+
 def _match(email: str, enabled: Mapping[int, Admin]) -> Admin | _Miss:
     """Return the one enabled admin whose email is this one, ignoring case and outer spaces."""
     shown = email.strip()
-    wanted = shown.casefold()
+    wanted = _email_key(shown)
     if not wanted:
         return _Miss("no-email", "Your Slack profile has no email ticketbot can read.")
 
-    ids = tuple(
-        sorted(admin.id for admin in enabled.values() if admin.email.strip().casefold() == wanted)
-    )
+    ids = tuple(sorted(admin.id for admin in enabled.values() if _email_key(admin.email) == wanted))
     if len(ids) == 1:
         return enabled[ids[0]]
     if not ids:
@@ -155,19 +161,19 @@ class Directory:
 
     def _from_email(self, slack_user: str, enabled: Mapping[int, Admin]) -> Identity | Unlinked:
         now = self._clock()
-        cached = self._store.cached_identity(slack_user)
+        cached = self._cached(slack_user)
         if cached is not None and 0 <= now - cached.checked_at < self._ttl:
             # The admins list may be newer than the cached email lookup: match again against it.
             outcome = _match(cached.email, enabled)
             admin_id = outcome.id if isinstance(outcome, Admin) else None
             if cached.admin_id is None or admin_id == cached.admin_id:
                 if admin_id != cached.admin_id:
-                    self._store.cache_identity(replace(cached, admin_id=admin_id))
+                    self._cache(replace(cached, admin_id=admin_id))
                 return self._outcome(slack_user, outcome)
             # A matched admin that is disabled, gone or no longer alone with the email loses
             # access now, not when the cache expires.
             log.debug("identity user=%s admin=%s dropped from cache", slack_user, cached.admin_id)
-            self._store.forget_identity(slack_user)
+            self._forget(slack_user)
 
         try:
             email = (self._slack_email(slack_user) or "").strip()
@@ -189,7 +195,7 @@ class Directory:
 
         outcome = _match(email, enabled)
         admin_id = outcome.id if isinstance(outcome, Admin) else None
-        self._store.cache_identity(CachedIdentity(slack_user, admin_id, email, now))
+        self._cache(CachedIdentity(slack_user, admin_id, email, now))
         return self._outcome(slack_user, outcome)
 
     def _outcome(self, slack_user: str, outcome: Admin | _Miss) -> Identity | Unlinked:
@@ -207,3 +213,24 @@ class Directory:
     def _linked_to(self, slack_user: str, admin: Admin, how: str, role: str) -> Identity:
         log.info("identity user=%s admin=%s how=%s role=%s", slack_user, admin.id, how, role)
         return Identity(slack_user, admin, how, role)
+
+    # The cache only saves Slack calls: when the database is locked or broken, carry on
+    # without it rather than leave the person without an answer.
+    def _cached(self, slack_user: str) -> CachedIdentity | None:
+        try:
+            return self._store.cached_identity(slack_user)
+        except (sqlite3.Error, StoreError):
+            log.warning("identity cache unreadable; asking Slack for user=%s", slack_user)
+            return None
+
+    def _cache(self, identity: CachedIdentity) -> None:
+        try:
+            self._store.cache_identity(identity)
+        except (sqlite3.Error, StoreError):
+            log.warning("identity cache unwritable; user=%s not cached", identity.slack_user)
+
+    def _forget(self, slack_user: str) -> None:
+        try:
+            self._store.forget_identity(slack_user)
+        except (sqlite3.Error, StoreError):
+            log.warning("identity cache unwritable; user=%s not forgotten", slack_user)

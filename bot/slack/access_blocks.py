@@ -101,6 +101,7 @@ def unlinked_message(unlinked: Unlinked, footer: str | None) -> dict[str, Any]:
 
 
 def _changes(entry: AuditEntry) -> str:
+    asked = entry.outcome not in ("done", "partial")
     parts = []
     for change in entry.changes:
         if change.field in PRIVATE_LABELS:
@@ -111,7 +112,8 @@ def _changes(entry: AuditEntry) -> str:
             parts.append(
                 f"{escape(change.field)} {inline(change.before, 80)} → {inline(change.after, 80)}"
             )
-    return "; ".join(parts) or "-"
+    listed = "; ".join(parts) or "-"
+    return texts.HISTORY_ASKED.format(changes=listed) if asked and parts else listed
 
 
 def history_message(

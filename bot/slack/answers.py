@@ -63,11 +63,20 @@ class Answers:
         if isinstance(found, Unlinked):
             if ref is not None:
                 trail.record_failure(
-                    self.store, asker.slack_user, None, ref, "denied", found.reason, "command"
+                    self.store, asker.slack_user, None, ref, "unlinked", found.reason, "command"
                 )
             respond(replace_original=True, **access_blocks.unlinked_message(found, self.footer))
             return None
         return found
+
+    def help(self, asker: Asker, respond: Respond) -> None:
+        """List the fields the person may change; everything, when who they are is unknown."""
+        try:
+            found = self.directory.identify(asker.slack_user)
+        except WhmcsError:
+            found = None
+        allowed = self.policy.allowed(found) if isinstance(found, Identity) else None
+        respond(replace_original=True, **access_blocks.help_message(allowed, self.footer))
 
     def whoami(self, asker: Asker, respond: Respond) -> None:
         """Say which admin the person acts as, how, and what they may change."""
@@ -117,7 +126,19 @@ class Answers:
         if found is None:
             return
         gate = make_gate(self.policy, found, asker.channel)
-        result = self.service.update(request, found.admin, asker.requester, gate)
+        try:
+            result = self.service.update(request, found.admin, asker.requester, gate)
+        except Exception:
+            trail.record_failure(
+                self.store,
+                asker.slack_user,
+                found.admin.id,
+                request.ref.label,
+                "failed",
+                "internal error",
+                "command",
+            )
+            raise
         trail.record_update(
             self.store, asker.slack_user, found.admin.id, request.ref.label, result, "command"
         )

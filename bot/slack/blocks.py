@@ -151,6 +151,9 @@ def update_message(
         title = texts.PARTIAL_TITLE.format(ticket=name)
     elif result.outcome is Outcome.UNKNOWN:
         title = texts.UNKNOWN_TITLE.format(ticket=name)
+    elif result.outcome is Outcome.DENIED:
+        # Say nothing of a ticket the person may not see: not its number, not its subject.
+        title, ticket = texts.DENIED_TITLE, None
     elif ticket is None:
         title = texts.REFUSED_NO_TICKET
     else:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
 from bot.settings import DEFAULT_SLACK_API_URL
-from bot.slack import access_blocks, blocks, texts, trail
+from bot.slack import blocks, texts
 from bot.slack.answers import Answers, Asker
 from bot.slack.edge import malformed
 from bot.slack.followup import Followups
@@ -34,9 +33,6 @@ class CommandDeps:
 
     answers: Answers
     followups: Followups
-    # The permissions of a Slack user linked in config, known without asking WHMCS or Slack;
-    # None for anyone else.
-    known_permissions: Callable[[str], Collection[str] | None]
     footer: str | None = None
     triggers: RecentTriggers = field(default_factory=RecentTriggers)
 
@@ -68,13 +64,12 @@ class TicketCommand:
         except GrammarError as error:
             ack(**blocks.usage_message(error, footer))
             return
-        if isinstance(request, HelpRequest):
-            ack(**access_blocks.help_message(self.deps.known_permissions(user), footer))
-            return
         asker = Asker(user, str(command.get("user_name") or ""), command.get("channel_id"))
-        label = "" if isinstance(request, WhoamiRequest) else request.ref.label
         # Slack drops a command not acknowledged within 3 seconds: ack before any WHMCS call.
-        ack(text=texts.WORKING.format(ref=label) if label else texts.WORKING_WHOAMI)
+        if isinstance(request, HelpRequest | WhoamiRequest):
+            ack(text=texts.WORKING_WHOAMI)
+        else:
+            ack(text=texts.WORKING.format(ref=request.ref.label))
         self.deps.followups.submit(
             lambda: self._run(request, asker, respond),
             lambda: self._failed(request, asker, respond),
@@ -82,7 +77,9 @@ class TicketCommand:
 
     def _run(self, request: object, asker: Asker, respond: Respond) -> None:
         answers = self.deps.answers
-        if isinstance(request, WhoamiRequest):
+        if isinstance(request, HelpRequest):
+            answers.help(asker, respond)
+        elif isinstance(request, WhoamiRequest):
             answers.whoami(asker, respond)
         elif isinstance(request, ShowRequest):
             answers.show(request, asker, respond)
@@ -92,12 +89,6 @@ class TicketCommand:
             answers.update(request, asker, respond)
 
     def _failed(self, request: object, asker: Asker, respond: Respond) -> None:
-        if isinstance(request, UpdateRequest):
-            store = self.deps.answers.store
-            ref = request.ref.label
-            trail.record_failure(
-                store, asker.slack_user, None, ref, "failed", "internal error", "command"
-            )
         respond(replace_original=True, **blocks.text_message(texts.FAILED, self.deps.footer))
 
 

@@ -148,7 +148,6 @@ def _flag(plan: Plan, ticket: Ticket, value: str, ctx: Context) -> None:
     admin_id = _flag_target(plan, value, ctx)
     if admin_id is None:
         return
-    plan.flag_target = admin_id
     before = admin_label(ctx.catalog, ticket.flag)
     # WHMCS accepts the admin a ticket is already flagged to, even a disabled one.
     if admin_id != ticket.flag and ctx.catalog.admin(admin_id) is None:

@@ -21,7 +21,6 @@ class Plan:
     problems: list[Problem] = field(default_factory=list)
     customfields: dict[int, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    flag_target: int | None = None  # the admin a flag names, once resolved
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.tickets import hints, readback
-from bot.tickets.actions import required_actions
+from bot.tickets.actions import asked_fields, required_actions
 from bot.tickets.catalog import Catalog
 from bot.tickets.grammar import TicketRef, UpdateRequest
 from bot.tickets.note import staff_note
@@ -127,6 +127,11 @@ class TicketService:
         """
         try:
             ticket, notice = self.resolve(request.ref)
+            actions = required_actions(request.changes, ticket, actor, self.admin_for_slack_user)
+            denial = gate(ticket, actions) if gate else None
+            if denial is not None:
+                asked = asked_fields(request.changes)
+                return UpdateResult(Outcome.DENIED, ticket, asked, (denial,), actor=actor.full_name)
             plan = self._plan(ticket, request, actor)
         except RefusedError as refused:
             return UpdateResult(Outcome.REFUSED, problems=refused.problems, actor=actor.full_name)
@@ -134,11 +139,7 @@ class TicketService:
             problems = (problem_from_error(error),)
             return UpdateResult(Outcome.REFUSED, problems=problems, actor=actor.full_name)
         fields = tuple(plan.fields)
-        actions = required_actions(fields, ticket, actor, plan.flag_target)
-        denial = gate(ticket, actions) if gate else None
-        if denial is not None:
-            result = UpdateResult(Outcome.DENIED, ticket, fields, (denial,), notice)
-        elif plan.problems:
+        if plan.problems:
             result = UpdateResult(Outcome.REFUSED, ticket, fields, tuple(plan.problems), notice)
         elif not plan.params:
             result = UpdateResult(Outcome.NO_CHANGE, ticket, fields, notice=notice)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 
 import pytest
+import requests
 
 from tests.scenario.harness import Harness, text_of
 
@@ -168,10 +170,84 @@ def test_whoami_tells_an_unlinked_person_what_to_ask_for(team: Harness) -> None:
     assert "U0000009 = " in text
 
 
-def test_help_lists_only_what_a_linked_agent_may_run(bot: Harness) -> None:
-    text = text_of(bot.command("help", user="U0000002").ack_body)
+@pytest.mark.parametrize("config", [None, EMAIL_ONLY])
+def test_help_lists_only_what_an_agent_may_run(bot: Harness, config: str | None) -> None:
+    if config:
+        bot.stop()
+        bot.config = config
+        bot.start()
+    text = text_of(bot.command("help", user="U0000002").final())
     assert "`status <status>`" in text
     assert "`client <client id>`" not in text
+
+
+def test_a_denial_says_nothing_about_a_ticket_the_person_may_not_see(team: Harness) -> None:
+    final = team.command(f"{BILLING_TICKET} status Closed", user="U0000002").final()
+    subject = team.ticket(BILLING_TICKET)["subject"]
+    tid = team.ticket(BILLING_TICKET)["tid"]
+    assert subject not in str(final) and tid not in str(final)
+    assert "Not allowed" in text_of(final)
+
+
+@pytest.mark.parametrize(
+    ("command", "permission"),
+    [
+        ("42 client 99999", "client"),
+        ("42 email not-an-address", "contact"),
+        ("42 created yesterday", "created"),
+        ("42 flag 999", "flag_others"),
+        ("42 name \u202eevil", "contact"),
+    ],
+)
+def test_permission_comes_before_any_check_of_the_value(
+    team: Harness, command: str, permission: str
+) -> None:
+    text = text_of(team.command(command, user="U0000002").final())
+    assert f"permission: {permission}" in text
+    actions = [c["action"] for c in team.calls()]
+    assert "getclientsdetails" not in actions and "updateticket" not in actions
+    assert "Enabled admins" not in text
+
+
+def test_an_agent_may_clear_a_flag_nobody_has(team: Harness) -> None:
+    text = text_of(team.command("42 unflag", user="U0000002").final())
+    assert "Nothing to change" in text
+
+
+def test_lookalike_characters_never_match_an_admins_email(team: Harness) -> None:
+    requests.post(f"{team.sandbox.url}/_sandbox/admins/5", json={"isDisabled": False}, timeout=5)
+    team.slack.users["U0000077"] = {"email": "ERIN@EXAMPLE.COM", "real_name": "Erin"}
+    team.slack.users["U0000078"] = {"email": "\u212arin@example.com", "real_name": "K"}
+    try:
+        same = text_of(team.command("whoami", user="U0000077").final())
+        lookalike = text_of(team.command("whoami", user="U0000078").final())
+    finally:
+        del team.slack.users["U0000077"], team.slack.users["U0000078"]
+    assert "You act as Erin Escalation" in same
+    assert "You act as" not in lookalike
+
+
+def test_a_locked_database_does_not_cost_the_answer(team: Harness) -> None:
+    holder = sqlite3.connect(team.db, isolation_level=None, timeout=1)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        final = team.command("42 status Closed", user="U0000002").final(timeout=30)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert team.ticket(42)["status"] == "Closed"
+    assert "Something went wrong" not in text_of(final)
+
+
+def test_unlinked_attempts_are_recorded_as_such(team: Harness) -> None:
+    team.command("42 status Closed", user="U0000009").final()
+    assert [r["outcome"] for r in audit(team)] == ["unlinked"]
+
+
+def test_history_tells_refused_requests_from_changes(team: Harness) -> None:
+    team.command("42 client 7", user="U0000002").final()
+    text = text_of(team.command("42 history").final())
+    assert "<@U0000002> denied: asked for Client set to 7" in text
 
 
 def test_history_shows_changes_made_from_slack(team: Harness) -> None:
@@ -198,6 +274,6 @@ def test_failed_and_unlinked_attempts_are_recorded(team: Harness) -> None:
     records = audit(team)
     assert [(r["slack_user"], r["outcome"]) for r in records] == [
         ("U0000001", "refused"),
-        ("U0000009", "denied"),
+        ("U0000009", "unlinked"),
     ]
     assert "HTTP 503" in str(records[0]["detail"])

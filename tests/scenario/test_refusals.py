@@ -90,12 +90,12 @@ def test_usage_errors_come_in_the_ack(bot: Harness) -> None:
     assert bot.calls() == []
 
 
-def test_help_needs_no_whmcs(bot: Harness) -> None:
-    reply = bot.command("help", user="U0000009")
-    text = text_of(reply.ack_body)
+def test_help_for_an_unlinked_person_lists_every_field(bot: Harness) -> None:
+    text = text_of(bot.command("help", user="U0000009").final())
     assert "/ticket 42 status Closed" in text
     assert "cf.<id>" in text
-    assert bot.calls() == []
+    assert "/ticket whoami" in text
+    assert bot.writes() == []
 
 
 def test_linked_admin_that_is_disabled_is_refused(bot: Harness) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 HELP_TITLE = "ticketbot: update WHMCS tickets from Slack"
 HELP_USAGE = (
     "*Usage*\n"
-    "`/ticket <ticket> <field> <value> [<field> <value> …]` changes a ticket\n"
-    "`/ticket <ticket>` shows a ticket\n"
+    "`/ticket &lt;ticket&gt; &lt;field&gt; &lt;value&gt; [&lt;field&gt; &lt;value&gt; …]` changes a ticket\n"
+    "`/ticket &lt;ticket&gt;` shows a ticket\n"
     "`/ticket help` shows this help\n\n"
     "A ticket is its id (`42`) or its ticket number (`#ABC-123456`)."
 )
@@ -79,17 +79,17 @@ UNFLAGGED = "unflagged"
 
 # Who is who, and what they may do
 HELP_FIELD_LINES = {
-    "status": "`status <status>`: a status configured in WHMCS",
+    "status": "`status &lt;status&gt;`: a status configured in WHMCS",
     "priority": "`priority Low|Medium|High`",
-    "dept": "`dept <department name or id>`",
-    "subject": "`subject <text>`: takes the rest of the line",
-    "flag": "`flag me`, `flag @someone` or `flag <admin id>`; `unflag`",
-    "contact": "`name`, `email`, `cc <addresses>`: the ticket's contact details",
-    "client": "`client <client id>`; `client 0` makes it a guest ticket (needs name and email)",
+    "dept": "`dept &lt;department name or id&gt;`",
+    "subject": "`subject &lt;text&gt;`: takes the rest of the line",
+    "flag": "`flag me`, `flag @someone` or `flag &lt;admin id&gt;`; `unflag`",
+    "contact": "`name`, `email`, `cc &lt;addresses&gt;`: the ticket's contact details",
+    "client": "`client &lt;client id&gt;`; `client 0` makes it a guest ticket (needs name and email)",
     "created": "`created YYYY-MM-DD HH:MM` in WHMCS server time",
-    "message": "`message <text>`: replaces the opening message",
+    "message": "`message &lt;text&gt;`: replaces the opening message",
     "markdown": "`markdown on|off`",
-    "customfields": "`cf.<id> <value>`: a custom field",
+    "customfields": "`cf.&lt;id&gt; &lt;value&gt;`: a custom field",
     "client_close": "`client-close allow|prevent`",
 }
 HELP_YOU_MAY = "*You may change*"

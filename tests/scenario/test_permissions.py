@@ -177,8 +177,8 @@ def test_help_lists_only_what_an_agent_may_run(bot: Harness, config: str | None)
         bot.config = config
         bot.start()
     text = text_of(bot.command("help", user="U0000002").final())
-    assert "`status <status>`" in text
-    assert "`client <client id>`" not in text
+    assert "`status &lt;status&gt;`" in text
+    assert "`client &lt;client id&gt;`" not in text
 
 
 def test_a_denial_says_nothing_about_a_ticket_the_person_may_not_see(team: Harness) -> None:

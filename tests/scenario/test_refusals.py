@@ -93,7 +93,7 @@ def test_usage_errors_come_in_the_ack(bot: Harness) -> None:
 def test_help_for_an_unlinked_person_lists_every_field(bot: Harness) -> None:
     text = text_of(bot.command("help", user="U0000009").final())
     assert "/ticket 42 status Closed" in text
-    assert "cf.<id>" in text
+    assert "cf.&lt;id&gt;" in text
     assert "/ticket whoami" in text
     assert bot.writes() == []
 

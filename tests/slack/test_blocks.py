@@ -139,12 +139,12 @@ def test_long_values_are_cut_with_an_ellipsis() -> None:
 
 def test_help_lists_only_what_the_person_may_change() -> None:
     agent = str(access_blocks.help_message(frozenset({"status", "priority", "flag_self"}), None))
-    assert "`status <status>`" in agent and "`flag me`" in agent
-    assert "`client <client id>`" not in agent and "`message <text>`" not in agent
+    assert "`status &lt;status&gt;`" in agent and "`flag me`" in agent
+    assert "`client &lt;client id&gt;`" not in agent and "`message &lt;text&gt;`" not in agent
     assert "`name`, `email`" not in agent
     assert "/ticket 42 flag me" in agent and "flag @alice" not in agent and "cf.7" not in agent
     lead = str(access_blocks.help_message(frozenset(ACTIONS), None))
-    assert "`client <client id>`" in lead and "`message <text>`" in lead
+    assert "`client &lt;client id&gt;`" in lead and "`message &lt;text&gt;`" in lead
 
 
 def test_history_hides_contact_values() -> None:

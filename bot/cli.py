@@ -255,7 +255,14 @@ def run(args: argparse.Namespace) -> int:
         else:
             from bot.slack.http import HttpServer
 
-            server = HttpServer(bot.app, settings.slack_signing_secret, args.host, port)
+            try:
+                server = HttpServer(bot.app, settings.slack_signing_secret, args.host, port)
+            except OSError as error:
+                print(
+                    f"ticketbot: cannot listen on {args.host}:{port}: {error.strerror}",
+                    file=sys.stderr,
+                )
+                return 2
             log.info("serving Slack requests on http://%s:%s/slack/events", args.host, server.port)
             server.serve_forever()
     except KeyboardInterrupt:

@@ -183,7 +183,12 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         whmcs_timeout=_timeout(env),
         whmcs_timezone=_timezone(env),
         config_path=Path(_optional(env, "TICKETBOT_CONFIG") or "ticketbot.toml"),
-        db_path=Path(_optional(env, "TICKETBOT_DB") or "ticketbot.sqlite3"),
+        # The built-in sandbox's demo tickets get a record of their own, so that switching to a
+        # real WHMCS does not mix demo changes into real tickets' history.
+        db_path=Path(
+            _optional(env, "TICKETBOT_DB")
+            or ("ticketbot.sqlite3" if whmcs_url else "ticketbot-sandbox.sqlite3")
+        ),
         whmcs_admin_url=_http_url(env, "WHMCS_ADMIN_URL"),
         log_level=_log_level(env),
     )

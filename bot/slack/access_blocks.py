@@ -127,8 +127,8 @@ def history_message(
         texts.HISTORY_LINE.format(
             at=entry.at.replace("T", " ").removesuffix("Z") + " UTC",
             user=entry.slack_user,
-            outcome=escape(entry.outcome),
-            changes=_changes(entry),
+            outcome=texts.OUTCOME_WORDS.get(entry.outcome, escape(entry.outcome)),
+            changes=_changes(entry) if entry.changes else inline(entry.detail or "-", 300),
         )
         for entry in entries[:HISTORY_LIMIT]
     ]

@@ -43,9 +43,15 @@ class ChannelDepartments(Mapping[str, Collection[int]]):
         names = {squash(d) for d in departments if isinstance(d, str)}
         if names:
             try:
-                ids |= {d.id for d in self._catalog.departments.get() if squash(d.name) in names}
+                known = {squash(d.name): d.id for d in self._catalog.departments.get()}
             except WhmcsError:
                 log.warning("could not read departments to match triage routes' names")
+                return frozenset(ids)
+            ids |= {known[name] for name in names if name in known}
+            for name in sorted(names - known.keys()):
+                log.warning(
+                    "a [[triage]] route names department %r, which WHMCS does not have", name
+                )
         return frozenset(ids)
 
     def __getitem__(self, channel: str) -> Collection[int]:

@@ -143,8 +143,8 @@ UNFIT_TEXT_HINT = {
     "empty": "WHMCS ignores an empty value; give the new text.",
 }
 DEPARTMENT_CLOSURE_NOTE = (
-    "WHMCS gives a ticket that moves department the new department's client-closure setting; "
-    "add client-close allow or prevent to choose it yourself."
+    "WHMCS gives a ticket that moves department the new department's setting for whether the "
+    "client may close it."
 )
 
 

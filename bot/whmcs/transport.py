@@ -105,7 +105,7 @@ class Transport:
             if isinstance(error, WhmcsAccessError) and self._hold.start(error):
                 raise  # the hold logged its one error line
             # A documented refusal (Ticket ID Not Found, ...) is routine; faults are warnings.
-            level = logging.INFO if isinstance(error, WhmcsApiError) else logging.WARNING
+            level = logging.DEBUG if isinstance(error, WhmcsApiError) else logging.WARNING
             log.log(level, "WHMCS action=%s failed %s", action, _failure(error))
             raise
 

@@ -113,6 +113,16 @@ HISTORY_NONE = "No change to this ticket has been made from Slack yet."
 HISTORY_LINE = "{at} <@{user}> {outcome}: {changes}"
 HISTORY_HIDDEN = "changed"
 HISTORY_ASKED = "asked for {changes}"
+OUTCOME_WORDS = {
+    "done": "changed",
+    "partial": "partly changed",
+    "no_change": "no change",
+    "denied": "not allowed",
+    "refused": "refused",
+    "unknown": "outcome unknown",
+    "failed": "failed",
+    "unlinked": "not linked",
+}
 ACTION_WORDS = {
     "view": "view tickets",
     "status": "change the status",

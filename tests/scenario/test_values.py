@@ -71,7 +71,7 @@ def test_white_space_differences_are_no_change(bot: Harness) -> None:
 
 def test_a_department_change_warns_about_client_closure(bot: Harness) -> None:
     text = text_of(bot.command("42 dept Billing").responses(1)[0])
-    assert "new department's client-closure setting" in text
+    assert "new department's setting for whether the client may close it" in text
 
 
 def test_every_field_of_a_long_command_is_confirmed(bot: Harness) -> None:

@@ -20,14 +20,23 @@ from bot.slack.answers import Answers
 from bot.slack.app import build_app, check_reachable
 from bot.slack.commands import CommandDeps
 from bot.slack.followup import Followups
+from bot.slack.form_deps import FormDeps
+from bot.slack.form_open import FormOpener
 from bot.slack.gate import ChannelDepartments
 from bot.slack.people import profile_email
+from bot.slack.replay import RecentTriggers
 from bot.store import Store
 from bot.tickets.catalog import Catalog
 from bot.tickets.service import TicketService
 from bot.whmcs import Transport, WhmcsClient
+from bot.whmcs.transport import API_PATH
 
 log = logging.getLogger(__name__)
+
+# Threads for Slack Web API calls that must not wait behind WHMCS work (views.open).
+SLACK_CALL_WORKERS = 4
+# A form still loading this many seconds past WHMCS_TIMEOUT says that WHMCS is too slow.
+FORM_DEADLINE_MARGIN = 1.0
 
 
 @dataclass
@@ -39,9 +48,12 @@ class Bot:
     whmcs_url: str
     sandbox: Any = None
     store: Store | None = None
+    slack_calls: Followups | None = None
 
     def close(self) -> None:
         """Finish follow-up work, close the store and stop the built-in sandbox, if any."""
+        if self.slack_calls is not None:
+            self.slack_calls.shutdown(wait=True)
         self.followups.shutdown(wait=True)
         if self.store is not None:
             self.store.close()
@@ -125,8 +137,21 @@ def build_bot(settings: Settings, config: Config) -> Bot:
         service, directory, policy, store, config.confirmations, config.department_scope, footer
     )
     followups = Followups(config.whmcs_concurrency)
+    slack_calls = Followups(SLACK_CALL_WORKERS)
+    triggers = RecentTriggers()
+    form = FormDeps(
+        answers,
+        followups,
+        slack_calls,
+        settings.slack_signing_secret,
+        settings.whmcs_admin_url or admin_url(url),
+        settings.whmcs_timezone,
+        dict(config.customfields or {}),
+        deadline=settings.whmcs_timeout + FORM_DEADLINE_MARGIN,
+        triggers=triggers,
+    )
 
-    deps = CommandDeps(answers, followups, footer=footer)
+    deps = CommandDeps(answers, followups, footer, triggers, FormOpener(form))
     app = build_app(
         settings.slack_bot_token, settings.slack_signing_secret, settings.slack_api_url, deps
     )
@@ -137,7 +162,14 @@ def build_bot(settings: Settings, config: Config) -> Bot:
         linked,
         "" if linked == 1 else "s",
     )
-    return Bot(app, followups, url, sandbox, store)
+    return Bot(app, followups, url, sandbox, store, slack_calls)
+
+
+def admin_url(whmcs_url: str) -> str:
+    """Return WHMCS's admin area for an install URL (or its API endpoint): `<url>/admin/`."""
+    base = whmcs_url.strip().rstrip("/")
+    base = base.removesuffix(API_PATH)
+    return base + "/admin/"
 
 
 def _without_credentials(url: str) -> str:

@@ -14,6 +14,8 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
+from bot.slack.form_open import GLOBAL_SHORTCUT, MESSAGE_SHORTCUT
+
 REPOSITORY = Path(__file__).resolve().parents[1]
 MANIFEST = REPOSITORY / "manifest.yml"
 SCHEMA_NAME = "manifest.schema.1.0.0.json"
@@ -131,3 +133,14 @@ def test_schema_rejects_a_broken_manifest(
     spoil(broken)
 
     assert problems(validator, broken) != []
+
+
+def test_shortcuts_open_the_ticket_form(manifest: dict[str, Any]) -> None:
+    shortcuts = {s["callback_id"]: s for s in manifest["features"]["shortcuts"]}
+
+    # The callback ids must be the ones the bot's listeners answer.
+    assert shortcuts[GLOBAL_SHORTCUT]["type"] == "global"
+    assert shortcuts[GLOBAL_SHORTCUT]["name"] == "Update a WHMCS ticket"
+    assert shortcuts[MESSAGE_SHORTCUT]["type"] == "message"
+    assert shortcuts[MESSAGE_SHORTCUT]["name"] == "Update ticket"
+    assert all(s["description"] for s in shortcuts.values())

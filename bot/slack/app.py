@@ -9,8 +9,11 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack import commands
+from bot.slack import commands, form_open, form_options, form_submit
 from bot.slack.commands import CommandDeps
+from bot.slack.form_open import FormOpener
+from bot.slack.form_options import FormOptions
+from bot.slack.form_submit import FormSubmit
 
 log = logging.getLogger(__name__)
 
@@ -89,4 +92,13 @@ def build_app(bot_token: str, signing_secret: str, api_url: str, deps: CommandDe
     except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
         raise SlackUnreachable(api_url, error) from None
     commands.register(app, deps, api_url)
+    if deps.form is not None:
+        register_form(app, deps.form)
     return app
+
+
+def register_form(app: App, opener: FormOpener) -> None:
+    """Attach the ticket form's listeners: opening, options, submission."""
+    form_open.register(app, opener)
+    form_options.register(app, FormOptions(opener.deps))
+    form_submit.register(app, FormSubmit(opener.deps, opener))

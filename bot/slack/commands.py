@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 
 from bot.settings import DEFAULT_SLACK_API_URL
 from bot.slack import blocks, texts
 from bot.slack.answers import Answers, Asker
 from bot.slack.edge import malformed
 from bot.slack.followup import Followups
+from bot.slack.form_open import FormOpener
 from bot.slack.replay import RecentTriggers
 from bot.tickets.grammar import (
     GrammarError,
@@ -29,12 +31,16 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class CommandDeps:
-    """What the command listener needs from the rest of the bot."""
+    """What the command listener needs from the rest of the bot.
+
+    With `form`, `/ticket <ticket>` opens the ticket form instead of showing the ticket.
+    """
 
     answers: Answers
     followups: Followups
     footer: str | None = None
     triggers: RecentTriggers = field(default_factory=RecentTriggers)
+    form: FormOpener | None = None
 
 
 class TicketCommand:
@@ -44,7 +50,9 @@ class TicketCommand:
         self.deps = deps
         self.api_url = api_url
 
-    def __call__(self, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+    def __call__(
+        self, ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
         """Handle one `/ticket` invocation."""
         footer = self.deps.footer
         problem = malformed(command, self.api_url)
@@ -65,6 +73,19 @@ class TicketCommand:
             ack(**blocks.usage_message(error, footer))
             return
         asker = Asker(user, str(command.get("user_name") or ""), command.get("channel_id"))
+        if isinstance(request, ShowRequest) and self.deps.form is not None:
+            # trigger_id expires 3 seconds after the command: the form opens before any WHMCS
+            # call, and the ack says nothing, as the form is the answer.
+            ack()
+            self.deps.form.open(
+                client,
+                command["trigger_id"],
+                request.ref.label,
+                user,
+                asker.channel,
+                on_refused=lambda: self._show_instead(request, asker, respond),
+            )
+            return
         # Slack drops a command not acknowledged within 3 seconds: ack before any WHMCS call.
         if isinstance(request, HelpRequest | WhoamiRequest):
             ack(text=texts.WORKING_WHOAMI)
@@ -72,6 +93,13 @@ class TicketCommand:
             ack(text=texts.WORKING.format(ref=request.ref.label))
         self.deps.followups.submit(
             lambda: self._run(request, asker, respond),
+            lambda: self._failed(request, asker, respond),
+        )
+
+    def _show_instead(self, request: ShowRequest, asker: Asker, respond: Respond) -> None:
+        """Show the ticket as a message when Slack would not open the form."""
+        self.deps.followups.submit(
+            lambda: self.deps.answers.show(request, asker, respond),
             lambda: self._failed(request, asker, respond),
         )
 

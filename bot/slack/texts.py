@@ -6,7 +6,7 @@ HELP_TITLE = "ticketbot: update WHMCS tickets from Slack"
 HELP_USAGE = (
     "*Usage*\n"
     "`/ticket &lt;ticket&gt; &lt;field&gt; &lt;value&gt; [&lt;field&gt; &lt;value&gt; …]` changes a ticket\n"
-    "`/ticket &lt;ticket&gt;` shows a ticket\n"
+    "`/ticket &lt;ticket&gt;` opens a form to view and change the ticket\n"
     "`/ticket help` shows this help\n\n"
     "A ticket is its id (`42`) or its ticket number (`#ABC-123456`)."
 )
@@ -249,3 +249,36 @@ FORM_NEEDED_FOR_GUEST = "Needed for a guest ticket (client 0)."
 FORM_FLAG_AND_UNFLAG = "Flag the ticket or remove its flag, not both."
 FORM_NOT_OFFERED = "This form does not let you change this field, so nothing was changed."
 FORM_NOT_A_CHOICE = "That is not one of the choices this form offered; close it and open it again."
+FORM_REF_INVALID = (
+    "That is not a ticket reference: type the ticket's id (42) or its ticket number with a # "
+    "(#ABC-123456)."
+)
+FORM_TOO_SLOW = "WHMCS did not answer within {seconds:g} seconds"
+FORM_TOO_SLOW_HINT = "Try again in a minute; if it keeps happening, WHMCS may be overloaded."
+FORM_BROKEN = "Something went wrong while loading the ticket"
+FORM_BROKEN_HINT = "Try again; if it keeps failing, tell whoever runs ticketbot."
+FORM_UNTRUSTED = (
+    ":no_entry: *This form could not be checked, so nothing was changed.*\n"
+    "It was opened by someone else, or it was altered. Close it and open the ticket again."
+)
+FORM_SAVED = ":white_check_mark: Ticket {ticket} saved. What changed was sent to you in Slack."
+FORM_NOTHING_TO_SAVE = (
+    ":information_source: Nothing to save: every field still has the value the form opened with."
+)
+FORM_NOT_SAVED = ":no_entry: *Ticket {ticket} was not changed.*"
+FORM_SAVE_BROKEN = (
+    ":warning: *Something went wrong while saving, and it may not have finished.* Check the "
+    "ticket in WHMCS before you save again."
+)
+FORM_CHANGED_MEANWHILE = (
+    ":warning: *Someone changed this ticket in WHMCS while the form was open, so nothing was "
+    "saved.* The marked fields now show the ticket's current values: check them and save again."
+)
+FORM_CLASHED = (
+    "Changed in WHMCS while this form was open{now}. Your change to it was not saved: set it "
+    "again if you still mean to."
+)
+FORM_CHANGED = "Changed in WHMCS while this form was open{now}."
+FORM_NOW = "; now {value}"
+FORM_FLAG_ME = "Me ({name})"
+FORM_ADMIN_OPTION = "{name} ({username})"

@@ -195,7 +195,7 @@ def test_signed_body_bolt_cannot_read_is_refused_without_a_traceback(
 
 
 def test_signed_request_with_a_charset_is_served(bot: Harness) -> None:
-    fields = command_fields(bot, "42")
+    fields = command_fields(bot, "42 priority High")
     body = urlencode(fields).encode()
     ack = post_signed(bot.url, body, SIGNING_SECRET, content_type=FORM + "; charset=utf-8")
     assert ack.status_code == 200

@@ -121,7 +121,7 @@ def test_lead_may_do_everything_anywhere(team: Harness) -> None:
 
 
 def test_viewing_a_ticket_outside_ones_departments_is_denied(team: Harness) -> None:
-    text = text_of(team.command(str(BILLING_TICKET), user="U0000002").final())
+    text = text_of(team.command(f"{BILLING_TICKET} history", user="U0000002").final())
     assert "Billing" in text
     assert "*Status*" not in text
 

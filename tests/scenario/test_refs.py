@@ -42,12 +42,17 @@ def test_bare_number_that_is_both_an_id_and_another_tickets_number_changes_nothi
     assert bot.ticket(42)["status"] == "Open"
 
 
-def test_show_ticket_is_private_and_decodes_entities_once(bot: Harness) -> None:
+def test_ticket_form_is_private_and_decodes_entities_once(bot: Harness) -> None:
     bot.set_ticket(42, subject='Invoice <A&B> "paid"')
     reply = bot.command("42")
-    final = reply.final()
-    text = text_of(final)
-    assert final.get("response_type") != "in_channel"
-    assert 'Invoice &lt;A&amp;B&gt; "paid"' in text
-    assert "*Status*: Open" in text
+    assert reply.ack.text == ""
+    filled = bot.slack.wait_for(lambda: bot.slack.calls("views.update"), timeout=5)
+    view = filled[0]["args"]["view"]
+    summary = text_of({"blocks": view["blocks"]})
+    assert 'Invoice &lt;A&amp;B&gt; "paid"' in summary
+    assert "*Status*: Open" in summary
+    subject = next(b for b in view["blocks"] if b.get("block_id") == "subject")
+    assert subject["element"]["initial_value"] == 'Invoice <A&B> "paid"'
+    assert reply.posts() == []
+    assert bot.slack.messages("C0000001") == []
     assert bot.writes() == []

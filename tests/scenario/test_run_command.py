@@ -120,7 +120,13 @@ def test_ticket_command_against_the_running_bot_on_the_builtin_sandbox(
     assert "*Status*: Open → Closed" in text_of(public)
     assert "Built-in sandbox WHMCS" in text_of(public)
 
-    assert "*Status*: Closed" in text_of(command(base, slack, "42").final())
+    # `/ticket 42` opens the ticket form, filled from the built-in sandbox.
+    command(base, slack, "42")
+    filled = slack.wait_for(
+        lambda: [c for c in slack.calls("views.update") if "*Status*: Closed" in str(c["args"])],
+        timeout=10,
+    )
+    assert "/admin/supporttickets.php?action=view&id=42" in str(filled[0]["args"])
 
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=10) == 0

@@ -118,8 +118,8 @@ def test_ticket_commands_over_socket_mode_survive_a_dropped_connection(
     opened = fake.socket_connections()
     fake.socket_drop()
     fake.wait_for_socket(opened + 1, timeout=5)
-    _, url = command(fake, "42")
-    assert "*Status*: Closed" in text_of(posts_at(fake, url, 1)[-1])
+    _, url = command(fake, "42 priority High")
+    assert "*Priority*: Medium → High" in text_of(posts_at(fake, url, 1)[-1])
 
     bot_process.send_signal(signal.SIGTERM)
     assert bot_process.wait(timeout=10) == 0
@@ -138,8 +138,8 @@ def test_a_command_right_after_slacks_routine_refresh_is_acked_quickly(
     # NOTE: in some runs the websocket-client adapter loses the new connection during a
     # refresh and only reconnects at its next health check, about 10 s later.
     fake.wait_for_socket(opened + 1, timeout=20)
-    _, url = command(fake, "42")
-    assert "*Status*: Open" in text_of(posts_at(fake, url, 1)[-1])
+    _, url = command(fake, "42 priority High")
+    assert "*Priority*: Medium → High" in text_of(posts_at(fake, url, 1)[-1])
 
 
 def test_apps_connections_open_takes_the_app_token_only(fake: FakeSlack) -> None:

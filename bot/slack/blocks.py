@@ -76,7 +76,8 @@ def text_message(text: str, footer: str | None, fallback: str | None = None) -> 
 _ESCAPED_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
 
 
-def _hint(problem: Problem) -> str:
+def hint_mrkdwn(problem: Problem) -> str:
+    """Return a problem's hint as mrkdwn: escaped, with a permission refusal's granters kept."""
     hint = escape(problem.hint)
     if problem.kind is ProblemKind.PERMISSION:
         hint = _ESCAPED_MENTION.sub(r"<@\1>", hint)
@@ -84,7 +85,7 @@ def _hint(problem: Problem) -> str:
 
 
 def _problem_lines(problems: Sequence[Problem]) -> str:
-    return "\n".join(f":no_entry: *{escape(p.message)}*\n{_hint(p)}" for p in problems)
+    return "\n".join(f":no_entry: *{escape(p.message)}*\n{hint_mrkdwn(p)}" for p in problems)
 
 
 def problem_message(

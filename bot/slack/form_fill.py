@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.access import Identity, Unlinked
 from bot.slack import texts
+from bot.slack.blocks import hint_mrkdwn
 from bot.slack.form_deps import FormDeps
 from bot.slack.form_opened import Opened
 from bot.slack.form_seal import FormMeta, seal
@@ -103,7 +104,10 @@ class FormFiller:
         log.info("ticket form user=%s ref=%s failed: %s", meta.user, meta.ref, problem.kind.value)
         blank = replace(meta, ticket_id=None, opened=None)
         return build_failed_view(
-            problem.message, problem.hint, seal(blank, self.deps.signing_secret)
+            problem.message,
+            hint_mrkdwn(problem),
+            seal(blank, self.deps.signing_secret),
+            hint_is_mrkdwn=True,
         )
 
     def too_slow(self, meta: FormMeta) -> View:

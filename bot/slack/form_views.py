@@ -17,7 +17,7 @@ from bot.slack import form_fields as ff
 from bot.slack import form_inputs as fi
 from bot.slack import texts
 from bot.slack.blocks import context, header, section, ticket_name
-from bot.slack.mrkdwn import escape, inline
+from bot.slack.mrkdwn import cut, escape, inline
 from bot.tickets.fields import client_label
 from bot.whmcs import Department, Ticket
 
@@ -260,11 +260,17 @@ def build_saving_view(ticket_label: str, metadata: str = "") -> dict[str, Any]:
     return _modal(CALLBACK_ID, [section(text)], metadata)
 
 
-def build_failed_view(message: str, hint: str, metadata: str) -> dict[str, Any]:
-    """Return the view that states what went wrong, with a "Try again" button."""
+def build_failed_view(
+    message: str, hint: str, metadata: str, hint_is_mrkdwn: bool = False
+) -> dict[str, Any]:
+    """Return the view that states what went wrong, with a "Try again" button.
+
+    Args:
+        hint_is_mrkdwn: the hint is already escaped mrkdwn (it may carry mentions to keep).
+    """
     text = texts.FORM_FAILED.format(message=inline(message, 1000))
     if hint.strip():
-        text += "\n" + escape(hint)
+        text += "\n" + (cut(hint, 1500) if hint_is_mrkdwn else escape(hint))
     retry = {
         "type": "actions",
         "elements": [

@@ -354,3 +354,13 @@ def test_a_fill_slower_than_its_deadline_says_so_and_a_late_answer_is_dropped(
     fk.wait_view(bot, view_id, "WHMCS did not answer within 4 seconds", timeout=6)
     assert bot.bot is not None and bot.bot.followups.wait_idle(5)
     assert "did not answer within 4 seconds" in fk.view_text(fk.current(bot, view_id))
+
+
+def test_a_role_without_view_is_told_who_can_grant_it(bot: Harness) -> None:
+    bot.stop()
+    bot.config = '[roles.agent]\nallow = ["status"]\n' + EMAIL_ONLY
+    bot.start()
+    bot.command("42", user="U0000002")
+    failed = fk.wait_view(bot, fk.opened_view_id(bot), "view")
+    assert "<@U0000001>" in str(failed["blocks"])
+    assert inputs(failed) == []

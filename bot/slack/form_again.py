@@ -12,9 +12,11 @@ import copy
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from bot.slack.blocks import context, section
-from bot.slack.form_views import VIEW_BLOCK_LIMIT
-from bot.slack.mrkdwn import escape
+from bot.slack import texts
+from bot.slack.blocks import SECTION_LIMIT, context, section
+from bot.slack.form_fields import shown_line
+from bot.slack.form_views import MORE_BLOCK, SUMMARY_BLOCK, VIEW_BLOCK_LIMIT
+from bot.slack.mrkdwn import cut, escape
 
 View = dict[str, Any]
 Block = dict[str, Any]
@@ -47,6 +49,17 @@ def normalized_values(values: object) -> dict[str, Any]:
     if not isinstance(values, Mapping):
         return {}
     return {base_block_id(key): value for key, value in values.items() if isinstance(key, str)}
+
+
+def filled_in(values: Mapping[str, Any]) -> set[str]:
+    """Return the text inputs (their own block ids) in which a submission holds text."""
+    found = set()
+    for block_id, state in values.items():
+        entered = state.get("value") if isinstance(state, Mapping) else None
+        text = entered.get("value") if isinstance(entered, Mapping) else None
+        if isinstance(text, str) and text.strip():
+            found.add(base_block_id(block_id))
+    return found
 
 
 def block_ids(view: Mapping[str, Any]) -> dict[str, str]:
@@ -167,8 +180,73 @@ def with_notes(view: View, banner: str | None, notes: Mapping[str, str]) -> View
         top["block_id"] = BANNER_BLOCK
         at = next((i + 1 for i, b in enumerate(placed) if b.get("type") == "header"), 0)
         placed.insert(at, top)
-    result["blocks"] = placed[:VIEW_BLOCK_LIMIT]
+    result["blocks"] = fit(placed)
     return result
+
+
+def fit(blocks: list[Block]) -> list[Block]:
+    """Keep a form within Slack's 100 blocks, the person's entries and the notes kept.
+
+    What only repeats the ticket goes first (the divider, then the summary, whose values the
+    inputs show too); then empty inputs from the end; only then anything else from the end.
+    The note at the end names the inputs left out.
+    """
+    for drop in (_is_divider, _is_summary):
+        if len(blocks) > VIEW_BLOCK_LIMIT:
+            blocks = [block for block in blocks if not drop(block)]
+    if len(blocks) <= VIEW_BLOCK_LIMIT:
+        return blocks
+
+    more = next((b for b in blocks if b.get("block_id") == MORE_BLOCK), None)
+    body = [block for block in blocks if block is not more]
+    excess = len(body) + 1 - VIEW_BLOCK_LIMIT
+    left_out: list[Block] = []
+    for at in range(len(body) - 1, -1, -1):
+        if excess <= 0:
+            break
+        following = body[at + 1] if at + 1 < len(body) else {}
+        if _is_empty_input(body[at]) and not _is_note(following):
+            left_out.insert(0, body.pop(at))
+            excess -= 1
+    if excess > 0:
+        left_out = body[len(body) - excess :] + left_out
+        body = body[: len(body) - excess]
+
+    names = [_label(block) for block in left_out if block.get("type") == "input"]
+    said = escape(texts.FORM_LEFT_OUT.format(fields=", ".join(names) or "–"))
+    if more is None:
+        body.append(context(said))
+    else:
+        element = more["elements"][0]
+        element["text"] = cut(f"{element['text']}\n{said}", SECTION_LIMIT)
+        body.append(more)
+    return body
+
+
+def _is_divider(block: Block) -> bool:
+    return block.get("type") == "divider"
+
+
+def _is_summary(block: Block) -> bool:
+    return block.get("block_id") == SUMMARY_BLOCK
+
+
+def _is_note(block: Block) -> bool:
+    return str(block.get("block_id", "")).startswith(NOTE_BLOCK)
+
+
+def _is_empty_input(block: Block) -> bool:
+    """Tell whether an input shows nothing: no value of the ticket's, no entry of the person's."""
+    element = block.get("element")
+    if block.get("type") != "input" or not isinstance(element, Mapping):
+        return False
+    return not any(key.startswith("initial_") for key in element)
+
+
+def _label(block: Block) -> str:
+    label = block.get("label")
+    text = label.get("text") if isinstance(label, Mapping) else None
+    return shown_line(text if isinstance(text, str) else str(block.get("block_id")), 60)
 
 
 def _blocks(view: Mapping[str, Any]) -> list[Block]:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.slack.answers import Answers
 from bot.slack.followup import Followups
+from bot.slack.form_revisions import FormRevisions
 from bot.slack.replay import RecentTriggers
 
 # Slack drops a view submission or options request not acknowledged within 3 seconds; a form's
@@ -27,6 +28,7 @@ class FormDeps:
         signing_secret: the Slack signing secret, which also signs each form's metadata.
         admin_url: WHMCS's admin area, for the "Open in WHMCS" button.
         deadline: seconds after which a form still loading says WHMCS is too slow.
+        revisions: the latest revision of each open form, and the revisions saved.
     """
 
     answers: Answers
@@ -40,6 +42,7 @@ class FormDeps:
     triggers: RecentTriggers = field(default_factory=RecentTriggers)
     ack_wait: float = ACK_WAIT
     ack_settle: float = ACK_SETTLE
+    revisions: FormRevisions = field(default_factory=FormRevisions)
 
     @property
     def footer(self) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -76,15 +76,21 @@ class FormFiller:
         meta: FormMeta,
         banner: str | None = None,
         marked: Mapping[str, str] | None = None,
+        entered: Collection[str] = (),
     ) -> View:
-        """Return the form for a ticket already read; raise WhmcsError when a list cannot be."""
+        """Return the form for a ticket already read; raise WhmcsError when a list cannot be.
+
+        Once `meta` names its view, the form becomes that view's latest revision: a submission
+        of an earlier one is refused.
+        """
         deps = self.deps
         catalog = deps.answers.service.catalog
         statuses = [status.title for status in catalog.statuses.get()]
         departments = catalog.departments.get()
         flagged = catalog.admin(ticket.flag) if ticket.flag > 0 else None
-        sealed = replace(meta, ticket_id=ticket.id, opened=Opened.from_ticket(ticket))
-        return build_form_view(
+        opened = Opened.from_ticket(ticket)
+        sealed = replace(meta, ticket_id=ticket.id, opened=opened, admin_id=identity.admin.id)
+        view = build_form_view(
             ticket,
             statuses,
             departments,
@@ -97,12 +103,16 @@ class FormFiller:
             deps.admin_url,
             banner=banner,
             marked=marked,
+            entered=entered,
         )
+        if meta.view_id is not None:
+            deps.revisions.issue(meta.view_id, meta.revision)
+        return view
 
     def failed(self, meta: FormMeta, problem: Problem) -> View:
         """Return the view that states a problem, with "Try again" to load the ticket anew."""
         log.info("ticket form user=%s ref=%s failed: %s", meta.user, meta.ref, problem.kind.value)
-        blank = replace(meta, ticket_id=None, opened=None)
+        blank = replace(meta, ticket_id=None, opened=None, admin_id=None)
         return build_failed_view(
             problem.message,
             hint_mrkdwn(problem),

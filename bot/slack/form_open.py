@@ -125,8 +125,10 @@ class FormOpener:
     ) -> None:
         """Read the ticket on the follow-up pool and show the form, or say WHMCS was too slow.
 
-        With a handoff, a listener still waiting takes the view into its ack instead.
+        With a handoff, a listener still waiting takes the view into its ack instead. The
+        form's metadata is sealed with the view's id, so it is good for this view alone.
         """
+        meta = replace(meta, view_id=view_id)
         once = Once()
 
         def give(view: View) -> None:
@@ -198,10 +200,15 @@ class FormOpener:
         ack()
         view = body.get("view") or {}
         meta = unseal(view.get("private_metadata"), self.deps.signing_secret)
-        if meta is None or meta.user != _user(body) or not meta.ref:
+        view_id, view_hash = str(view.get("id")), view.get("hash")
+        if (
+            meta is None
+            or meta.user != _user(body)
+            or not meta.ref
+            or meta.view_id not in (None, view_id)
+        ):
             log.warning("form retry from user=%s refused: metadata mismatch", _user(body))
             return
-        view_id, view_hash = str(view.get("id")), view.get("hash")
 
         def job() -> None:
             loading = build_loading_view(meta.ref, self._seal(meta))

@@ -16,7 +16,7 @@ from bot.slack.form_deps import FormDeps
 from bot.slack.form_fill import FormFiller
 from bot.slack.form_handoff import Handoff
 from bot.slack.form_inputs import option
-from bot.slack.form_seal import unseal
+from bot.slack.form_seal import FormMeta, unseal
 from bot.slack.form_views import CALLBACK_ID
 from bot.tickets.fields import squash
 from bot.whmcs import Admin, Department, WhmcsError
@@ -27,6 +27,8 @@ Option = dict[str, Any]
 # Slack shows at most 100 options in an external select.
 OPTIONS_LIMIT = 100
 QUERY_LIMIT = 100
+# The external selects of the form; every other block gets no options.
+_SERVED = ("flag", "dept")
 
 
 def _has(allowed: Collection[str], action: str) -> bool:
@@ -87,20 +89,36 @@ class FormOptions:
         self.filler = FormFiller(deps)
 
     def __call__(self, ack: Ack, body: dict[str, Any]) -> None:
-        """Answer one options request within Slack's 3 seconds; "me" alone if WHMCS is slow."""
+        """Answer one options request within Slack's 3 seconds; "me" alone if WHMCS is slow.
+
+        Options are served only for a filled form (its signed metadata names the ticket and
+        the values it showed, and the view), to the person who opened it, and only if they may
+        still view that ticket and change the field; anyone else gets an empty list.
+        """
         view = body.get("view") or {}
         user = (body.get("user") or {}).get("id")
         meta = unseal(view.get("private_metadata"), self.deps.signing_secret)
-        if view.get("callback_id") != CALLBACK_ID or meta is None or meta.user != user:
+        field = base_block_id(str(body.get("block_id") or ""))
+        if (
+            view.get("callback_id") != CALLBACK_ID
+            or meta is None
+            or meta.user != user
+            or meta.opened is None
+            or meta.ticket_id is None
+            or meta.view_id != view.get("id")
+        ):
             log.warning("options request from user=%s refused: metadata mismatch", user)
             ack(options=[])
             return
-        field = base_block_id(str(body.get("block_id") or ""))
+        if field not in _SERVED:
+            ack(options=[])
+            return
         query = str(body.get("value") or "")[:QUERY_LIMIT]
         handoff: Handoff[list[Option]] = Handoff()
+        filled = meta
 
         def job() -> None:
-            handoff.offer(self._options(meta.user, field, query))
+            handoff.offer(self._options(filled, field, query))
 
         def failed() -> None:
             handoff.offer([])
@@ -108,23 +126,30 @@ class FormOptions:
         self.deps.followups.submit(job, failed)
         found = handoff.wait(self.deps.ack_wait)
         if found is None:
+            # The form was filled for this person, who was let view the ticket then, and it
+            # shows the flag select only to those who may flag; a save checks again.
             log.warning("options for block=%s not ready in time", field)
             found = (
                 [option(texts.FORM_FLAG_ME.format(name="you"), ff.ME)] if field == "flag" else []
             )
         ack(options=found)
 
-    def _options(self, user: str, field: str, query: str) -> list[Option]:
+    def _options(self, meta: FormMeta, field: str, query: str) -> list[Option]:
         catalog = self.deps.answers.service.catalog
+        policy = self.deps.answers.policy
         try:
+            identity = self.filler.identify(meta.user)
+            if not isinstance(identity, Identity) or meta.opened is None:
+                return []
+            allowed = policy.allowed(identity)
+            if not ff.may_edit(field, allowed):
+                return []
+            # The department the form showed: an options request reads no ticket.
+            decision = policy.decide(identity, ("view",), meta.opened.deptid, "", meta.channel)
+            if not decision.allowed:
+                return []
             if field == "dept":
                 return department_options(catalog.departments.get(), query)
-            if field != "flag":
-                return []
-            identity = self.filler.identify(user)
-            if not isinstance(identity, Identity):
-                return []
-            allowed = self.deps.answers.policy.allowed(identity)
             return flag_options(identity, allowed, catalog.admins.get(), query)
         except WhmcsError as error:
             log.warning("options for block=%s unavailable: %s", field, type(error).__name__)

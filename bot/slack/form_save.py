@@ -2,27 +2,34 @@
 
 The write goes through the same service and permission gate as `/ticket`. A field someone
 changed in WHMCS while the form was open is never overwritten silently: nothing is saved and
-the form comes back showing the new value.
+the form comes back showing the new value. The ticket's lock is held from the re-read to the
+write, so two saves of one ticket (two people, or a double click) run one after the other,
+and the second sees the first's change.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from bot.access import Identity
 from bot.slack import form_fields as ff
 from bot.slack import texts, trail
 from bot.slack.blocks import ticket_name
-from bot.slack.form_again import block_ids, clean, refilled, renamed, with_notes
+from bot.slack.form_again import block_ids, clean, filled_in, refilled, renamed, with_notes
 from bot.slack.form_deps import FormDeps
 from bot.slack.form_fill import FormFiller
-from bot.slack.form_notices import problem_lines
+from bot.slack.form_notices import (
+    build_already_saved_view,
+    build_outcome_view,
+    build_outdated_view,
+    problem_lines,
+)
 from bot.slack.form_opened import Opened
-from bot.slack.form_seal import FormMeta
 from bot.slack.form_state import read_submission
+from bot.slack.form_submission import NO_CHANGE_DETAIL, SaveOutcome, Submission, refusal_record
 from bot.slack.gate import make_gate
 from bot.slack.mrkdwn import inline, plain
 from bot.tickets import hints
@@ -53,50 +60,9 @@ _REFUSAL_BLOCKS = {
     hints.EMAIL_INVALID: "email",
     hints.CLIENT_NOT_FOUND: "client",
 }
-_FINISHED = (Outcome.DONE, Outcome.PARTIAL, Outcome.UNKNOWN, Outcome.NO_CHANGE)
-
-
-@dataclass(frozen=True)
-class Submission:
-    """One submitted ticket form whose metadata passed its checks."""
-
-    meta: FormMeta
-    opened: Opened
-    view: Mapping[str, Any]  # the view as Slack sent it with the submission
-    values: Mapping[str, Any]  # its state, keyed by the fields' own block ids
-    user_name: str
-
-    @property
-    def ref(self) -> str:
-        """Return the ticket as the record names it: its id."""
-        return str(self.opened.ticket_id)
-
-    @property
-    def requester(self) -> str:
-        """Name the person for the staff-only note: Slack name and id."""
-        user = self.meta.user
-        return f"{self.user_name} ({user})" if self.user_name else user
-
-
-@dataclass(frozen=True)
-class SaveOutcome:
-    """What a save came to: the result of a write, or the form to show again.
-
-    `errors` (keyed by the block ids the submitted view has) is set when the ack can show
-    every problem under its input; a later views.update shows `view` instead.
-    """
-
-    result: UpdateResult | None = None
-    view: View | None = None
-    errors: Mapping[str, str] | None = None
-
-    def ack_args(self) -> dict[str, Any]:
-        """Return the acknowledgement that shows this outcome."""
-        if self.view is None:
-            return {"response_action": "clear"}
-        if self.errors:
-            return {"response_action": "errors", "errors": dict(self.errors)}
-        return {"response_action": "update", "view": self.view}
+# Outcomes that close the form, and those that replace it with what is known of the ticket.
+_CLOSING = (Outcome.DONE, Outcome.NO_CHANGE)
+_UNCLEAR = (Outcome.PARTIAL, Outcome.UNKNOWN)
 
 
 def change_blocks(changes: Collection[FieldChange]) -> set[str]:
@@ -131,6 +97,26 @@ class FormSave:
             self.deps.answers.store, sub.meta.user, admin_id, sub.ref, outcome, detail, "form"
         )
 
+    def record_refusal(self, sub: Submission, outcome: str, detail: str) -> None:
+        """Record a submission refused in its ack, as the admin the form was filled for."""
+        self._record(sub, sub.meta.admin_id, outcome, detail)
+
+    def superseded(self, sub: Submission) -> tuple[SaveOutcome, str] | None:
+        """Return the answer to a form out of date or saved already, with the record's detail.
+
+        The bot keeps the latest revision it issued for each view and the revisions saved:
+        only the latest may be saved, and only once (a replay would write again).
+        """
+        revisions, revision = self.deps.revisions, sub.meta.revision
+        if revisions.outdated(sub.view_id, revision):
+            latest = revisions.latest(sub.view_id)
+            detail = f"form out of date: revision {revision}, latest {latest}"
+            return SaveOutcome(view=build_outdated_view(), push=True), detail
+        if revisions.saved(sub.view_id, revision):
+            view = build_already_saved_view(sub.ref)
+            return SaveOutcome(view=view, push=True), "form saved already"
+        return None
+
     def run(self, sub: Submission) -> SaveOutcome:
         """Check the submission, re-read the ticket, and write the changes if nothing clashes."""
         answers = self.deps.answers
@@ -142,11 +128,23 @@ class FormSave:
         admin_id = identity.admin.id
         changes, errors = read_submission(sub.values, sub.opened, answers.policy.allowed(identity))
         if errors:
-            self._record(sub, admin_id, "refused", "form values refused: " + ",".join(errors))
+            self._record(sub, admin_id, *refusal_record(errors))
             return self.marked(sub, None, errors, under_inputs=True)
         if not changes:
+            self._record(sub, admin_id, "no_change", NO_CHANGE_DETAIL)
             return self.marked(sub, texts.FORM_NOTHING_TO_SAVE)
+        with answers.service.serialised(sub.opened.ticket_id):
+            return self._save(sub, identity, changes)
 
+    def _save(
+        self, sub: Submission, identity: Identity, changes: tuple[FieldChange, ...]
+    ) -> SaveOutcome:
+        """Re-read, check for clashes and write, holding the ticket's lock."""
+        answers, admin_id = self.deps.answers, identity.admin.id
+        superseded = self.superseded(sub)
+        if superseded is not None:
+            self._record(sub, admin_id, "refused", superseded[1])
+            return superseded[0]
         try:
             fresh = answers.service.client.get_ticket(ticket_id=sub.opened.ticket_id)
         except WhmcsError as error:
@@ -170,7 +168,12 @@ class FormSave:
             self._record(sub, admin_id, "failed", "internal error")
             raise
         trail.record_update(answers.store, sub.meta.user, admin_id, sub.ref, result, "form")
-        if result.outcome in _FINISHED:
+        if result.outcome in _CLOSING or result.outcome in _UNCLEAR:
+            self.deps.revisions.mark_saved(sub.view_id, sub.meta.revision)
+        if result.outcome in _UNCLEAR:
+            view = build_outcome_view(result, sub.meta.user, self.deps.admin_url)
+            return SaveOutcome(result=result, view=view)
+        if result.outcome in _CLOSING:
             return SaveOutcome(result=result)
         return self.refused(sub, identity, fresh, others, result)
 
@@ -239,7 +242,8 @@ class FormSave:
         marked.update(notes or {})
         revision = sub.meta.revision + 1
         try:
-            view = self.filler.form(fresh, identity, replace(sub.meta, revision=revision))
+            meta = replace(sub.meta, revision=revision)
+            view = self.filler.form(fresh, identity, meta, entered=filled_in(sub.values))
         except WhmcsError as error:
             return self.marked(sub, problem_lines([problem_from_error(error)]))
         moved = set(others) | {c for block in others for c in _COMPANIONS.get(block, ())}

@@ -27,7 +27,9 @@ class FormMeta:
 
     `ref` is the ticket reference as staff write it (42, #ABC-123456); `ticket_id` and `opened`
     are set once the form shows a ticket. `revision` counts how often the form was filled again
-    from a re-read ticket, so the inputs that show new values get new block ids.
+    from a re-read ticket, so the inputs that show new values get new block ids. `view_id` is
+    the Slack view the metadata was sealed for, once Slack has told it; `admin_id` the WHMCS
+    admin the person acted as when the form was filled.
     """
 
     user: str
@@ -36,6 +38,8 @@ class FormMeta:
     ticket_id: int | None = None
     opened: Opened | None = None
     revision: int = 0
+    view_id: str | None = None
+    admin_id: int | None = None
 
 
 def _digest(payload: str, secret: str) -> str:
@@ -51,6 +55,8 @@ def seal(meta: FormMeta, secret: str) -> str:
         "t": meta.ticket_id,
         "o": None if meta.opened is None else json.loads(meta.opened.to_json()),
         "v": meta.revision,
+        "w": meta.view_id,
+        "a": meta.admin_id,
     }
     payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return f"{_digest(payload, secret)}.{payload}"
@@ -76,7 +82,8 @@ def _read(raw: Any) -> FormMeta:
     if not isinstance(raw, dict):
         raise TypeError("metadata must be an object")
     user, channel, ref = raw.get("u"), raw.get("c"), raw.get("r")
-    ticket_id, revision = raw.get("t"), raw.get("v", 0)
+    ticket_id, revision, view_id = raw.get("t"), raw.get("v", 0), raw.get("w")
+    admin_id = raw.get("a")
     if not isinstance(user, str) or not SLACK_USER_ID.match(user):
         raise ValueError("metadata names no Slack user")
     if channel is not None and not isinstance(channel, str):
@@ -87,7 +94,13 @@ def _read(raw: Any) -> FormMeta:
         raise ValueError("metadata ticket id must be a number")
     if type(revision) is not int:
         raise ValueError("metadata revision must be a number")
+    if view_id is not None and not isinstance(view_id, str):
+        raise ValueError("metadata view id must be text")
+    if admin_id is not None and type(admin_id) is not int:
+        raise ValueError("metadata admin id must be a number")
     opened = None
     if raw.get("o") is not None:
         opened = Opened.from_json(json.dumps(raw["o"]))
-    return FormMeta(user, channel or None, ref, ticket_id, opened, revision)
+    return FormMeta(
+        user, channel or None, ref, ticket_id, opened, revision, view_id or None, admin_id
+    )

@@ -21,9 +21,10 @@ from bot.slack.form_deps import FormDeps
 from bot.slack.form_handoff import Handoff
 from bot.slack.form_notices import build_saved_view, build_untrusted_view
 from bot.slack.form_open import FormOpener
-from bot.slack.form_save import FormSave, SaveOutcome, Submission
+from bot.slack.form_save import FormSave
 from bot.slack.form_seal import unseal
 from bot.slack.form_state import read_submission
+from bot.slack.form_submission import NO_CHANGE_DETAIL, SaveOutcome, Submission, refusal_record
 from bot.slack.form_views import CALLBACK_ID, build_saving_view
 from bot.tickets.result import Outcome, UpdateResult
 
@@ -39,15 +40,20 @@ class FormSubmit:
         self.save = FormSave(deps, opener.filler)
 
     def __call__(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        """Check and ack one submission; save it on the follow-up pool."""
+        """Check and ack one submission; save it on the follow-up pool.
+
+        Nothing here calls WHMCS: the ack must reach Slack within 3 seconds however slow WHMCS
+        is. A refusal is recorded as the admin the form was filled for.
+        """
         view = body.get("view") or {}
         user = body.get("user") or {}
         user_id = str(user.get("id") or "")
+        view_id = str(view.get("id") or "")
         meta = unseal(view.get("private_metadata"), self.deps.signing_secret)
-        if meta is None or meta.user != user_id or meta.opened is None:
+        if meta is None or meta.user != user_id or meta.opened is None or meta.view_id != view_id:
             log.warning("ticket form from user=%s refused: metadata or opener mismatch", user_id)
             ref = str(meta.ticket_id or meta.ref) if meta else "?"
-            detail = "the form's metadata did not match its signature or its opener"
+            detail = "the form's metadata did not match its signature, its opener or its view"
             store = self.deps.answers.store
             trail.record_failure(store, user_id, None, ref, "refused", detail, "form")
             ack(response_action="update", view=build_untrusted_view())
@@ -56,20 +62,27 @@ class FormSubmit:
         user_name = str(user.get("username") or user.get("name") or "")
         values = normalized_values((view.get("state") or {}).get("values"))
         sub = Submission(meta, meta.opened, view, values, user_name)
+        superseded = self.save.superseded(sub)
+        if superseded is not None:
+            log.info("ticket form view=%s refused: %s", view_id, superseded[1])
+            self.save.record_refusal(sub, "refused", superseded[1])
+            ack(**superseded[0].ack_args())
+            return
         # What needs no WHMCS call is refused in the ack itself, under its input. The inputs
         # the form shows are what the person's role allowed when it opened; WHMCS is asked
         # again after the ack.
         offered = {action for block in block_ids(view) for action in ff.block_actions(block)}
         changes, errors = read_submission(values, meta.opened, offered)
         if errors:
+            self.save.record_refusal(sub, *refusal_record(errors))
             ack(**self.save.marked(sub, None, errors, under_inputs=True).ack_args())
             return
         if not changes:
+            self.save.record_refusal(sub, "no_change", NO_CHANGE_DETAIL)
             ack(**self.save.marked(sub, texts.FORM_NOTHING_TO_SAVE).ack_args())
             return
 
         handoff: Handoff[SaveOutcome] = Handoff()
-        view_id = str(view.get("id") or "")
 
         def job() -> None:
             try:
@@ -96,7 +109,8 @@ class FormSubmit:
         outcome: SaveOutcome,
     ) -> None:
         """Hand the outcome to the waiting ack, or show it with views.update; then confirm."""
-        if not handoff.offer(outcome):
+        # A pushed notice is only for the ack: the view already shows the newer state.
+        if not handoff.offer(outcome) and not outcome.push:
             handoff.settle(self.deps.ack_settle)
             late = outcome.view
             if late is None:

@@ -27,6 +27,9 @@ REF_CALLBACK_ID = "ticket_form_ref"
 RETRY_ACTION_ID = "form_retry"
 OPEN_ACTION_ID = "open_in_whmcs"
 REF_BLOCK_ID = "ref"
+# The ticket's facts at the top of the form, and the note on custom fields left out of it.
+SUMMARY_BLOCK = "form_summary"
+MORE_BLOCK = "form_more"
 TITLE_LIMIT = 24
 VIEW_BLOCK_LIMIT = 100
 METADATA_LIMIT = 3000
@@ -123,6 +126,7 @@ def _summary(
         else texts.FORM_LAST_REPLY.format(when=when),
     ]
     block = section("\n".join(lines))
+    block["block_id"] = SUMMARY_BLOCK
     url = ticket_url(admin_url, ticket.id)
     if url:
         block["accessory"] = {
@@ -188,6 +192,23 @@ def _noted(blocks: Sequence[Block], marked: Mapping[str, str]) -> list[Block]:
     return noted
 
 
+def _fitting(
+    customfields: Sequence[list[Block]], room: int, entered: Collection[str]
+) -> list[list[Block]]:
+    """Return the custom fields that fit in `room` blocks, in order: those filled in first."""
+    room -= sum(len(group) for group in customfields if group[0]["block_id"] in entered)
+    fitting = []
+    for group in customfields:
+        if group[0]["block_id"] in entered:
+            fitting.append(group)
+        elif len(group) <= room:
+            fitting.append(group)
+            room -= len(group)
+        else:
+            room = 0
+    return fitting
+
+
 def build_form_view(
     ticket: Ticket,
     statuses: Sequence[str],
@@ -202,6 +223,7 @@ def build_form_view(
     banner: str | None = None,
     marked: Mapping[str, str] | None = None,
     now: datetime | None = None,
+    entered: Collection[str] = (),
 ) -> dict[str, Any]:
     """Return the ticket form: the ticket's summary and an input for each field one may change.
 
@@ -211,6 +233,8 @@ def build_form_view(
         banner: mrkdwn shown above the summary, such as an error from the last save.
         marked: block id -> a plain-text note shown under that input.
         now: the current time, for the age of the last reply.
+        entered: the custom fields (block ids) the person filled in: when not every custom
+            field fits, these are shown before the others.
     """
     notes = dict(marked or {})
     inputs = _inputs(ticket, statuses, departments, allowed, actor_admin_id, flagged_name, timezone)
@@ -230,16 +254,16 @@ def build_form_view(
     top.append({"type": "divider"})
 
     blocks = top + _noted(inputs, notes)
-    room = VIEW_BLOCK_LIMIT - len(blocks) - 1
-    for count, group in enumerate(customfields):
-        if len(group) > room:
-            more = texts.FORM_MORE_CUSTOMFIELDS.format(
-                count=len(customfields) - count, ticket=ticket.id
-            )
-            blocks.append(context(escape(more)))
-            break
+    fitting = _fitting(customfields, VIEW_BLOCK_LIMIT - len(blocks) - 1, entered)
+    for group in fitting:
         blocks.extend(group)
-        room -= len(group)
+    if len(fitting) < len(customfields):
+        more = texts.FORM_MORE_CUSTOMFIELDS.format(
+            count=len(customfields) - len(fitting), ticket=ticket.id
+        )
+        note = context(escape(more))
+        note["block_id"] = MORE_BLOCK
+        blocks.append(note)
     if _has(allowed, ff.CUSTOMFIELD_ACTION) and not customfield_labels:
         unlisted = texts.FORM_CUSTOMFIELDS_UNLISTED.format(ticket=ticket.id)
         blocks.append(context(escape(unlisted)))

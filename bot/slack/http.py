@@ -136,11 +136,17 @@ def _readable(text: str, media_type: str) -> bool:
     return isinstance(payload, dict)
 
 
+# Form submissions, options requests and the ticket picker each hold a request thread for up
+# to ACK_WAIT (2 s) while WHMCS is slow; Slack drops any ack later than 3 s. 32 threads leave
+# room for everyone else's acks while 16 of those wait at once.
+THREADS = 32
+
+
 class HttpServer:
     """A waitress server for the Slack endpoint, startable in the foreground or a thread."""
 
     def __init__(
-        self, app: App, signing_secret: str, host: str, port: int, threads: int = 8
+        self, app: App, signing_secret: str, host: str, port: int, threads: int = THREADS
     ) -> None:
         self.wsgi = SlackWsgi(app, signing_secret)
         self._closing = False

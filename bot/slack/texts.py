@@ -282,3 +282,89 @@ FORM_CHANGED = "Changed in WHMCS while this form was open{now}."
 FORM_NOW = "; now {value}"
 FORM_FLAG_ME = "Me ({name})"
 FORM_ADMIN_OPTION = "{name} ({username})"
+
+# Ticket cards
+CARD_TITLE = "Ticket {ticket}"
+CARD_FALLBACK = "Ticket {ticket}: {subject}"
+CARD_FROM = "*From*\n{name} ({owner})"
+CARD_DEPARTMENT = "*Department*\n{department}"
+CARD_STATUS = "*Status*\n{status}"
+CARD_PRIORITY = "*Priority*\n{priority}"
+CARD_FLAG = "*Flagged to*\n{flag}"
+CARD_LAST_REPLY = "*Last reply*\n{age}"
+CARD_LAST_REPLY_AT = "*Last reply*\n{age} ({when})"
+CARD_EMAIL_HIDDEN = "(email address hidden)"
+CARD_OPEN_IN_WHMCS = "Open in WHMCS"
+CARD_FLAG_ME = "Flag to me"
+CARD_UNFLAG = "Unflag"
+CARD_CLOSE = "Close"
+CARD_REOPEN = "Reopen"
+CARD_EDIT = "Edit"
+CARD_REFRESH = "Refresh"
+CARD_STATUS_PLACEHOLDER = "Set status"
+CARD_PRIORITY_PLACEHOLDER = "Set priority"
+CARD_CLOSE_CONFIRM_TITLE = "Close this ticket?"
+CARD_CLOSE_CONFIRM = "Ticket {ticket} will be set to {status} in WHMCS."
+CARD_CLOSE_CONFIRM_YES = "Close it"
+CARD_CLOSE_CONFIRM_NO = "Cancel"
+CARD_BY = "{changes} by {user}"
+CARD_BY_AT = "{changes} by {user}, {when}"
+CARD_FLAGGED_TO = "Flagged to {admin}"
+CARD_UNFLAGGED = "Unflagged"
+CARD_SET = "{field} set to {value}"
+CARD_MOVED = "Moved to {department}"
+CARD_FIELD_CHANGED = "{field} changed"
+CARD_WAS = "{line} (was {before})"
+CARD_POSTED = "Posted the card of ticket {ticket} in this channel."
+CARD_NOT_IN_CHANNEL = (
+    "ticketbot is not in this channel, so it cannot post the card here. Type "
+    "`/invite @ticketbot` in this channel, then try again."
+)
+CARD_POST_REFUSED = "Slack refused the card ({error}), so it was not posted."
+CARD_SETTER = " (by {user})"
+CARD_TAKE_OVER_ASK = "Ticket {ticket} is already flagged to {admin}{by}. Take it over?"
+CARD_TAKE_OVER = "Take it over"
+CARD_TAKE_OVER_DONE = "You took over ticket {ticket} from {admin}."
+CARD_ALREADY_FLAGGED = "Ticket {ticket} is already flagged to {admin}{by}."
+CARD_ALREADY_UNFLAGGED = "Ticket {ticket} is already unflagged{by}."
+CARD_ALREADY_STATUS = "Ticket {ticket} is already {value}{by}."
+CARD_ALREADY_PRIORITY = "Ticket {ticket} already has priority {value}{by}."
+CARD_NOT_REDRAWN = (
+    "The change was made, but the card could not be redrawn: press Refresh on it to see the "
+    "ticket as it is now."
+)
+CARD_EDIT_REFUSED = "Slack would not open the form (it waits only 3 seconds): click Edit again."
+CARD_UNREADABLE = (
+    "This button could not be read, so nothing was done. Post a fresh card with "
+    "`/ticket &lt;ticket&gt; card`."
+)
+CARD_FAILED = (
+    "Something went wrong while handling that click, and it may not have finished. Check the "
+    "ticket in WHMCS before trying again."
+)
+CARD_REFRESH_FAILED = (
+    "The card could not be redrawn. Post a fresh one with `/ticket &lt;ticket&gt; card`."
+)
+
+# The ticket form: a save that may not go ahead, or whose outcome is not all it seems
+FORM_BACK = "Back"
+FORM_OUTDATED = (
+    ":information_source: *This copy of the form is out of date, so nothing was saved.* The "
+    "form was reloaded with the ticket's current values since: go back to it and save from there."
+)
+FORM_ALREADY_SAVED = (
+    ":information_source: *This form was saved already, so it was not saved again.* To change "
+    "ticket {ticket} further, open it again with `/ticket {ticket}`."
+)
+FORM_PARTLY_SAVED = (
+    ":warning: *Ticket {ticket} was only partly saved.* Check the fields WHMCS refused before "
+    "you change them again."
+)
+FORM_NOT_CONFIRMED = (
+    ":warning: *The change to ticket {ticket} could not be confirmed.* Check the ticket in "
+    "WHMCS before you save again: the change was not sent twice."
+)
+FORM_LEFT_OUT = (
+    "Left out to stay within Slack's 100 blocks: {fields}. Close the form and open it again "
+    "to see them."
+)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import replace
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -51,6 +54,64 @@ def ticket_label(ticket: Ticket) -> str:
     return f"#{ticket.tid} (id {ticket.id})"
 
 
+@dataclass
+class _Held:
+    lock: threading.RLock
+    users: int = 0
+
+
+class TicketLocks:
+    """One re-entrant lock per ticket, and which tickets this bot wrote since a given moment.
+
+    A lock is kept only while someone holds or waits for it; the record of writes keeps the
+    last WRITES_KEPT tickets, and counts a ticket it has forgotten as written.
+    """
+
+    WRITES_KEPT = 4096
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._held: dict[int, _Held] = {}
+        self._count = 0
+        self._written: OrderedDict[int, int] = OrderedDict()
+        self._forgotten = 0
+
+    @contextmanager
+    def hold(self, ticket_id: int) -> Iterator[None]:
+        """Hold the ticket's lock for the duration of the block."""
+        with self._guard:
+            held = self._held.setdefault(ticket_id, _Held(threading.RLock()))
+            held.users += 1
+        try:
+            with held.lock:
+                yield
+        finally:
+            with self._guard:
+                held.users -= 1
+                if held.users == 0:
+                    del self._held[ticket_id]
+
+    def mark(self) -> int:
+        """Return a moment to ask `written_since` about later."""
+        with self._guard:
+            return self._count
+
+    def wrote(self, ticket_id: int) -> None:
+        """Note that an update of the ticket was sent to WHMCS."""
+        with self._guard:
+            self._count += 1
+            self._written[ticket_id] = self._count
+            self._written.move_to_end(ticket_id)
+            if len(self._written) > self.WRITES_KEPT:
+                _, moment = self._written.popitem(last=False)
+                self._forgotten = max(self._forgotten, moment)
+
+    def written_since(self, ticket_id: int, moment: int) -> bool:
+        """Tell whether an update of the ticket may have been sent after `moment`."""
+        with self._guard:
+            return self._written.get(ticket_id, self._forgotten) > moment
+
+
 class TicketService:
     """Read and update WHMCS tickets on behalf of a linked admin."""
 
@@ -71,6 +132,16 @@ class TicketService:
         self.customfield_labels = customfield_labels
         self.now = now
         self.write_notes = write_notes
+        self.locks = TicketLocks()
+
+    def serialised(self, ticket_id: int) -> AbstractContextManager[None]:
+        """Hold the ticket's lock: no other update of it from this bot runs meanwhile.
+
+        update() holds it from reading the ticket to writing it. It is re-entrant, so a caller
+        may hold it around a read of its own (to compare the ticket with what a person saw)
+        and call update() inside.
+        """
+        return self.locks.hold(ticket_id)
 
     def _lookup(self, **key: int | str) -> Ticket | None:
         try:
@@ -125,8 +196,33 @@ class TicketService:
             gate: the permission check; it sees the ticket and every action the request needs,
                 and returns the problem that denies it, or None.
         """
+        moment = self.locks.mark()
         try:
             ticket, notice = self.resolve(request.ref)
+        except RefusedError as refused:
+            return UpdateResult(Outcome.REFUSED, problems=refused.problems, actor=actor.full_name)
+        except WhmcsError as error:
+            problems = (problem_from_error(error),)
+            return UpdateResult(Outcome.REFUSED, problems=problems, actor=actor.full_name)
+        with self.serialised(ticket.id):
+            result = self._update_held(ticket, notice, moment, request, actor, gate)
+        result = self._add_note(result, requester, actor)
+        return replace(result, actor=actor.full_name)
+
+    def _update_held(
+        self,
+        ticket: Ticket,
+        notice: str | None,
+        moment: int,
+        request: UpdateRequest,
+        actor: Admin,
+        gate: Gate | None,
+    ) -> UpdateResult:
+        """Check and write an update while holding the ticket's lock."""
+        try:
+            if self.locks.written_since(ticket.id, moment):
+                # Another update of this ticket was sent since it was read: read it again.
+                ticket = self.client.get_ticket(ticket_id=ticket.id)
             actions = required_actions(request.changes, ticket, actor, self.admin_for_slack_user)
             denial = gate(ticket, actions) if gate else None
             if denial is not None:
@@ -140,13 +236,13 @@ class TicketService:
             return UpdateResult(Outcome.REFUSED, problems=problems, actor=actor.full_name)
         fields = tuple(plan.fields)
         if plan.problems:
-            result = UpdateResult(Outcome.REFUSED, ticket, fields, tuple(plan.problems), notice)
-        elif not plan.params:
-            result = UpdateResult(Outcome.NO_CHANGE, ticket, fields, notice=notice)
-        else:
-            result = self._write(ticket, plan, notice, actor)
-            result = self._add_note(result, requester, actor)
-        return replace(result, actor=actor.full_name)
+            return UpdateResult(Outcome.REFUSED, ticket, fields, tuple(plan.problems), notice)
+        if not plan.params:
+            return UpdateResult(Outcome.NO_CHANGE, ticket, fields, notice=notice)
+        try:
+            return self._write(ticket, plan, notice, actor)
+        finally:
+            self.locks.wrote(ticket.id)
 
     def _add_note(self, result: UpdateResult, requester: str, actor: Admin) -> UpdateResult:
         """Leave a staff-only note naming who changed what (AddTicketNote, never a reply)."""

@@ -18,6 +18,8 @@ from bot.settings import Settings
 from bot.slack import texts
 from bot.slack.answers import Answers
 from bot.slack.app import build_app, check_reachable
+from bot.slack.card_deps import CardDeps
+from bot.slack.card_post import CardPoster
 from bot.slack.commands import CommandDeps
 from bot.slack.followup import Followups
 from bot.slack.form_deps import FormDeps
@@ -139,19 +141,30 @@ def build_bot(settings: Settings, config: Config) -> Bot:
     followups = Followups(config.whmcs_concurrency)
     slack_calls = Followups(SLACK_CALL_WORKERS)
     triggers = RecentTriggers()
+    whmcs_admin_url = settings.whmcs_admin_url or admin_url(url)
     form = FormDeps(
         answers,
         followups,
         slack_calls,
         settings.slack_signing_secret,
-        settings.whmcs_admin_url or admin_url(url),
+        whmcs_admin_url,
         settings.whmcs_timezone,
         dict(config.customfields or {}),
         deadline=settings.whmcs_timeout + FORM_DEADLINE_MARGIN,
         triggers=triggers,
     )
 
-    deps = CommandDeps(answers, followups, footer, triggers, FormOpener(form))
+    opener = FormOpener(form)
+    cards = CardDeps(
+        answers,
+        followups,
+        whmcs_admin_url,
+        settings.whmcs_timezone,
+        settings.slack_api_url,
+        opener,
+        triggers,
+    )
+    deps = CommandDeps(answers, followups, footer, triggers, opener, CardPoster(cards))
     app = build_app(
         settings.slack_bot_token, settings.slack_signing_secret, settings.slack_api_url, deps
     )

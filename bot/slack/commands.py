@@ -12,11 +12,13 @@ from slack_sdk import WebClient
 from bot.settings import DEFAULT_SLACK_API_URL
 from bot.slack import blocks, texts
 from bot.slack.answers import Answers, Asker
+from bot.slack.card_post import CardPoster
 from bot.slack.edge import malformed
 from bot.slack.followup import Followups
 from bot.slack.form_open import FormOpener
 from bot.slack.replay import RecentTriggers
 from bot.tickets.grammar import (
+    CardRequest,
     GrammarError,
     HelpRequest,
     HistoryRequest,
@@ -33,7 +35,8 @@ log = logging.getLogger(__name__)
 class CommandDeps:
     """What the command listener needs from the rest of the bot.
 
-    With `form`, `/ticket <ticket>` opens the ticket form instead of showing the ticket.
+    With `form`, `/ticket <ticket>` opens the ticket form instead of showing the ticket; with
+    `cards`, `/ticket <ticket> card` posts the ticket's card (else it shows the ticket).
     """
 
     answers: Answers
@@ -41,6 +44,7 @@ class CommandDeps:
     footer: str | None = None
     triggers: RecentTriggers = field(default_factory=RecentTriggers)
     form: FormOpener | None = None
+    cards: CardPoster | None = None
 
 
 class TicketCommand:
@@ -92,7 +96,7 @@ class TicketCommand:
         else:
             ack(text=texts.WORKING.format(ref=request.ref.label))
         self.deps.followups.submit(
-            lambda: self._run(request, asker, respond),
+            lambda: self._run(request, asker, respond, client),
             lambda: self._failed(request, asker, respond),
         )
 
@@ -103,7 +107,7 @@ class TicketCommand:
             lambda: self._failed(request, asker, respond),
         )
 
-    def _run(self, request: object, asker: Asker, respond: Respond) -> None:
+    def _run(self, request: object, asker: Asker, respond: Respond, client: WebClient) -> None:
         answers = self.deps.answers
         if isinstance(request, HelpRequest):
             answers.help(asker, respond)
@@ -113,6 +117,11 @@ class TicketCommand:
             answers.show(request, asker, respond)
         elif isinstance(request, HistoryRequest):
             answers.history(request, asker, respond)
+        elif isinstance(request, CardRequest):
+            if self.deps.cards is not None:
+                self.deps.cards.post(request, asker, respond, client)
+            else:
+                answers.show(ShowRequest(request.ref), asker, respond)
         elif isinstance(request, UpdateRequest):
             answers.update(request, asker, respond)
 

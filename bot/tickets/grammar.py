@@ -1,4 +1,4 @@
-"""Parse the text of the /ticket slash command into a help, show or update request."""
+"""Parse the text of the /ticket slash command into a help, show, card or update request."""
 
 import difflib
 import logging
@@ -107,7 +107,16 @@ class HistoryRequest:
     ref: TicketRef
 
 
-TicketCommand = HelpRequest | WhoamiRequest | ShowRequest | HistoryRequest | UpdateRequest
+@dataclass(frozen=True)
+class CardRequest:
+    """Post a ticket's card, with its buttons, in the channel where the command was typed."""
+
+    ref: TicketRef
+
+
+TicketCommand = (
+    HelpRequest | WhoamiRequest | ShowRequest | HistoryRequest | CardRequest | UpdateRequest
+)
 
 
 class GrammarError(ValueError):
@@ -143,6 +152,8 @@ def parse_command(text: str) -> TicketCommand:
     rest = text[end:].strip()
     if rest.isascii() and rest.lower() == "history":
         return HistoryRequest(ref)
+    if rest.isascii() and rest.lower() == "card":
+        return CardRequest(ref)
     changes = _parse_changes(text, end)
     log.debug("/ticket %s fields=%s", ref.label, ",".join(c.field for c in changes) or "-")
     if not changes:

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from bot.tickets.grammar import (
     FIELDS,
+    CardRequest,
     FieldChange,
     GrammarError,
     HelpRequest,
@@ -722,3 +723,23 @@ def test_history(text: str, label: str) -> None:
 def test_history_with_more_words_is_not_a_field() -> None:
     with pytest.raises(GrammarError, match="history"):
         parse_command("42 history status Closed")
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("42 card", "42"), ("#ABC-123456 CARD", "#ABC-123456"), (" 42  Card \n", "42")],
+)
+def test_card(text: str, label: str) -> None:
+    request = parse_command(text)
+    assert isinstance(request, CardRequest)
+    assert request.ref.label == label
+
+
+def test_card_with_more_words_is_not_a_field() -> None:
+    with pytest.raises(GrammarError, match="card"):
+        parse_command("42 card status Closed")
+
+
+def test_card_alone_is_not_a_ticket() -> None:
+    with pytest.raises(GrammarError):
+        parse_command("card")

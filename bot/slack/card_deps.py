@@ -1,0 +1,54 @@
+"""What ticket cards need from the rest of the bot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from bot.access import Identity, Unlinked
+from bot.settings import DEFAULT_SLACK_API_URL
+from bot.slack.answers import Answers
+from bot.slack.card_locks import TicketLocks
+from bot.slack.followup import Followups
+from bot.slack.form_open import FormOpener
+from bot.slack.replay import RecentTriggers
+from bot.tickets.problems import problem_from_error
+from bot.tickets.result import Problem, ProblemKind
+from bot.whmcs import WhmcsError
+
+
+@dataclass(frozen=True)
+class CardDeps:
+    """The services, pools and settings that posting cards and handling their clicks share.
+
+    Args:
+        admin_url: WHMCS's admin area, for the link from a card to its ticket.
+        api_url: the Slack Web API in use; a click's response_url must be on Slack's hosts
+            (or, for a custom API URL, on its host).
+        form: opens the ticket form for Edit; without it cards offer no Edit.
+        locks: one per ticket, held while a click is handled.
+    """
+
+    answers: Answers
+    followups: Followups
+    admin_url: str
+    timezone: ZoneInfo
+    api_url: str = DEFAULT_SLACK_API_URL
+    form: FormOpener | None = None
+    triggers: RecentTriggers = field(default_factory=RecentTriggers)
+    locks: TicketLocks = field(default_factory=TicketLocks)
+
+    @property
+    def footer(self) -> str | None:
+        """Return the footer the bot's messages carry (the sandbox notice), if any."""
+        return self.answers.footer
+
+    def identify(self, slack_user: str) -> Identity | Problem:
+        """Return whom a Slack user acts as, or the problem that stops them."""
+        try:
+            found = self.answers.directory.identify(slack_user)
+        except WhmcsError as error:
+            return problem_from_error(error)
+        if isinstance(found, Unlinked):
+            return Problem(found.reason, found.hint, ProblemKind.NOT_LINKED)
+        return found

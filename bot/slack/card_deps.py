@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from bot.access import Identity, Unlinked
 from bot.settings import DEFAULT_SLACK_API_URL
 from bot.slack.answers import Answers
-from bot.slack.card_locks import TicketLocks
 from bot.slack.followup import Followups
 from bot.slack.form_open import FormOpener
 from bot.slack.replay import RecentTriggers
@@ -26,7 +26,6 @@ class CardDeps:
         api_url: the Slack Web API in use; a click's response_url must be on Slack's hosts
             (or, for a custom API URL, on its host).
         form: opens the ticket form for Edit; without it cards offer no Edit.
-        locks: one per ticket, held while a click is handled.
     """
 
     answers: Answers
@@ -36,7 +35,14 @@ class CardDeps:
     api_url: str = DEFAULT_SLACK_API_URL
     form: FormOpener | None = None
     triggers: RecentTriggers = field(default_factory=RecentTriggers)
-    locks: TicketLocks = field(default_factory=TicketLocks)
+
+    def serialised(self, ticket_id: int) -> AbstractContextManager[None]:
+        """Hold the ticket's lock, the one commands and forms hold too, while a click is handled.
+
+        A double click, or two people clicking at once, would otherwise read the same ticket
+        and both write; held around read, write and card update, the second sees the first.
+        """
+        return self.answers.service.serialised(ticket_id)
 
     @property
     def footer(self) -> str | None:

@@ -84,7 +84,7 @@ class CardWork:
         if not changes:
             self.private(click, client).say(text_message(CARD_UNREADABLE, self.deps.footer))
             return
-        with self.deps.locks.hold(click.ticket_id):
+        with self.deps.serialised(click.ticket_id):
             identity = self._identify(click, client, record=True)
             if identity is None:
                 return
@@ -97,7 +97,7 @@ class CardWork:
 
     def refresh(self, click: Click, client: WebClient) -> None:
         """Read the ticket again and redraw the card, if the person may view it."""
-        with self.deps.locks.hold(click.ticket_id):
+        with self.deps.serialised(click.ticket_id):
             identity = self._identify(click, client, record=False)
             if identity is None:
                 return

@@ -7,6 +7,9 @@ HELP_USAGE = (
     "*Usage*\n"
     "`/ticket &lt;ticket&gt; &lt;field&gt; &lt;value&gt; [&lt;field&gt; &lt;value&gt; …]` changes a ticket\n"
     "`/ticket &lt;ticket&gt;` opens a form to view and change the ticket\n"
+    "`/ticket &lt;ticket&gt; card` posts the ticket's card, with buttons, in this channel\n"
+    "`/ticket &lt;ticket&gt; history` shows its recent changes made from Slack\n"
+    "`/ticket whoami` shows whom you act as in WHMCS\n"
     "`/ticket help` shows this help\n\n"
     "A ticket is its id (`42`) or its ticket number (`#ABC-123456`)."
 )

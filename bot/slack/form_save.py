@@ -85,6 +85,21 @@ def problem_block(problem: Problem) -> str | None:
     return _REFUSAL_BLOCKS.get(problem.message)
 
 
+def keep_seconds(changes: tuple[FieldChange, ...], date: str) -> tuple[FieldChange, ...]:
+    """Keep the seconds of the created time when the person changed only the date.
+
+    Slack's time picker has no seconds, so a created time whose hours and minutes are as
+    they were keeps the seconds WHMCS had.
+    """
+    seconds = date[16:19] if len(date) >= 19 and date[16] == ":" else ""
+    kept = []
+    for change in changes:
+        if change.field == "created" and seconds and change.value[11:16] == date[11:16]:
+            change = FieldChange("created", change.value + seconds)
+        kept.append(change)
+    return tuple(kept)
+
+
 class FormSave:
     """Do the WHMCS work of one submitted ticket form."""
 
@@ -160,6 +175,7 @@ class FormSave:
             )
             return self.again(sub, identity, fresh, others, clashes, texts.FORM_CHANGED_MEANWHILE)
 
+        changes = keep_seconds(changes, fresh.date)
         request = UpdateRequest(TicketRef(sub.ref, sub.opened.ticket_id, None), changes)
         gate = make_gate(answers.policy, identity, sub.meta.channel)
         try:

@@ -364,3 +364,13 @@ def test_a_role_without_view_is_told_who_can_grant_it(bot: Harness) -> None:
     failed = fk.wait_view(bot, fk.opened_view_id(bot), "view")
     assert "<@U0000001>" in str(failed["blocks"])
     assert inputs(failed) == []
+
+
+def test_changing_only_the_created_date_keeps_the_seconds(bot: Harness) -> None:
+    bot.set_ticket(42, date="2026-11-02 15:29:42")
+    _, view = open_form(bot)
+    values = fk.values_of(view)
+    fk.put(values, "created_date", selected_date="2026-11-01")
+    fk.submit(bot, view, values)
+    bot.bot.followups.wait_idle(10)  # type: ignore[union-attr]
+    assert bot.ticket(42)["date"] == "2026-11-01 15:29:42"

@@ -20,8 +20,8 @@ from bot.slack import texts
 from bot.slack.blocks import Block, context, header, message, section, ticket_name
 from bot.slack.card_values import CardValue, decode, encode
 from bot.slack.form_inputs import plain_text
-from bot.slack.form_views import reply_age, ticket_url
 from bot.slack.mrkdwn import cut, inline
+from bot.slack.ticket_facts import reply_age, ticket_url
 from bot.tickets.fields import client_label, squash
 from bot.tickets.hints import PRIORITIES
 from bot.whmcs import Ticket

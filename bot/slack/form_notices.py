@@ -15,9 +15,9 @@ from bot.slack.form_views import (
     OPEN_ACTION_ID,
     TITLE_LIMIT,
     VIEW_BLOCK_LIMIT,
-    ticket_url,
 )
 from bot.slack.mrkdwn import escape, inline
+from bot.slack.ticket_facts import ticket_url
 from bot.tickets.result import Outcome, Problem, ProblemKind, UpdateResult
 
 # A permission refusal's hint names who can grant it as Slack mentions; only those are kept.

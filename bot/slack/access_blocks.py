@@ -128,6 +128,7 @@ def history_message(
             at=entry.at.replace("T", " ").removesuffix("Z") + " UTC",
             user=entry.slack_user,
             outcome=texts.OUTCOME_WORDS.get(entry.outcome, escape(entry.outcome)),
+            source=texts.HISTORY_SOURCES.get(entry.source, escape(entry.source)),
             changes=_changes(entry) if entry.changes else inline(entry.detail or "-", 300),
         )
         for entry in entries[:HISTORY_LIMIT]

@@ -374,3 +374,13 @@ def test_changing_only_the_created_date_keeps_the_seconds(bot: Harness) -> None:
     fk.submit(bot, view, values)
     bot.bot.followups.wait_idle(10)  # type: ignore[union-attr]
     assert bot.ticket(42)["date"] == "2026-11-01 15:29:42"
+
+
+def test_history_says_a_change_came_from_the_form(bot: Harness) -> None:
+    _, view = open_form(bot)
+    values = fk.values_of(view)
+    fk.put(values, "priority", selected_option=fk.choice("High"))
+    fk.submit(bot, view, values)
+    bot.bot.followups.wait_idle(10)  # type: ignore[union-attr]
+    text = text_of(bot.command("42 history").final())
+    assert "<@U0000001> changed (form): Priority Medium → High" in text

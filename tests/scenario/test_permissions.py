@@ -247,15 +247,15 @@ def test_unlinked_attempts_are_recorded_as_such(team: Harness) -> None:
 def test_history_tells_refused_requests_from_changes(team: Harness) -> None:
     team.command("42 client 7", user="U0000002").final()
     text = text_of(team.command("42 history").final())
-    assert "<@U0000002> not allowed: asked for Client set to 7" in text
+    assert "<@U0000002> not allowed (/ticket): asked for Client set to 7" in text
 
 
 def test_history_shows_changes_made_from_slack(team: Harness) -> None:
     team.command("42 status Closed").final()
     team.command("42 client 7", user="U0000002").final()
     text = text_of(team.command("42 history").final())
-    assert "<@U0000001> changed: Status Open → Closed" in text
-    assert "<@U0000002> not allowed" in text
+    assert "<@U0000001> changed (/ticket): Status Open → Closed" in text
+    assert "<@U0000002> not allowed (/ticket)" in text
 
 
 def test_staff_notes_can_be_turned_off(bot: Harness) -> None:

@@ -14,6 +14,7 @@ from bot.slack import texts
 from bot.slack.mrkdwn import cut, escape, inline, plain
 from bot.tickets.grammar import GrammarError
 from bot.tickets.result import FieldResult, Outcome, Problem, ProblemKind, ShowResult, UpdateResult
+from bot.tickets.service import ticket_label
 from bot.whmcs import Ticket
 
 Block = dict[str, Any]
@@ -50,7 +51,7 @@ def message(blocks: Sequence[Block], fallback: str, footer: str | None) -> dict[
 
 def ticket_name(ticket: Ticket) -> str:
     """Return `#ABC-123456 (id 42)` for a ticket."""
-    return f"#{ticket.tid} (id {ticket.id})"
+    return ticket_label(ticket)
 
 
 def _subject_line(ticket: Ticket) -> str:

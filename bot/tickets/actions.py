@@ -6,16 +6,13 @@ a person learns nothing about values they may not change, and no lookup is made 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 
-from bot.tickets.fields import LABELS
+from bot.tickets.fields import DIGITS, LABELS, MENTION
 from bot.tickets.grammar import FieldChange
 from bot.tickets.result import FieldResult
 from bot.whmcs import Admin, Ticket
 
-MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-ADMIN_ID = re.compile(r"[0-9]{1,10}")
 FIELD_ACTIONS = {
     "status": "status",
     "priority": "priority",
@@ -43,7 +40,7 @@ def flag_target(
         return actor.id
     if mention:
         return admin_for_slack_user(mention.group(1))
-    return int(text) if ADMIN_ID.fullmatch(text) else None
+    return int(text) if DIGITS.fullmatch(text) else None
 
 
 def required_actions(

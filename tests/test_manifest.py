@@ -15,6 +15,7 @@ import yaml
 from jsonschema import Draft7Validator
 
 from bot.slack.form_open import GLOBAL_SHORTCUT, MESSAGE_SHORTCUT
+from bot.slack.unfurl import LINK_SHARED
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 MANIFEST = REPOSITORY / "manifest.yml"
@@ -94,8 +95,30 @@ def test_bot_scopes_are_what_the_bot_uses(manifest: dict[str, Any]) -> None:
 
     # /ticket needs `commands`; answers go through response_url, and chat:write lets the bot
     # post its own messages; users:read and users:read.email let it match a Slack user to the
-    # WHMCS admin with the same email. Asking for more than the bot uses makes admins hesitate.
-    assert scopes == {"commands", "chat:write", "users:read", "users:read.email"}
+    # WHMCS admin with the same email; links:read and links:write let it unfurl links to
+    # tickets. Asking for more than the bot uses makes admins hesitate.
+    assert scopes == {
+        "commands",
+        "chat:write",
+        "users:read",
+        "users:read.email",
+        "links:read",
+        "links:write",
+    }
+
+
+def test_links_to_tickets_are_unfurled(manifest: dict[str, Any]) -> None:
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    events = manifest["settings"]["event_subscriptions"]
+    domains = manifest["features"]["unfurl_domains"]
+
+    # Slack sends link_shared only for links on the unfurl domains, and only to an app that
+    # may read links; chat.unfurl needs links:write.
+    assert {"links:read", "links:write"} <= scopes
+    assert events["bot_events"] == [LINK_SHARED]
+    # In Socket Mode events arrive over the socket, so no request URL is set.
+    assert "request_url" not in events
+    assert domains and all("/" not in domain and ":" not in domain for domain in domains)
 
 
 def test_background_color_is_a_hex_color(manifest: dict[str, Any]) -> None:
@@ -121,8 +144,19 @@ def _name_too_long(m: dict[str, Any]) -> None:
     m["display_information"]["name"] = "t" * 36
 
 
+def _unfurl_domain_with_scheme(m: dict[str, Any]) -> None:
+    m["features"]["unfurl_domains"] = ["https://whmcs.example.com"]
+
+
 @pytest.mark.parametrize(
-    "spoil", [_unknown_setting, _command_without_slash, _escape_as_text, _name_too_long]
+    "spoil",
+    [
+        _unknown_setting,
+        _command_without_slash,
+        _escape_as_text,
+        _name_too_long,
+        _unfurl_domain_with_scheme,
+    ],
 )
 def test_schema_rejects_a_broken_manifest(
     validator: Draft7Validator,

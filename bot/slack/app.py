@@ -9,7 +9,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack import card_clicks, commands, form_open, form_options, form_submit
+from bot.slack import card_clicks, commands, form_open, form_options, form_submit, unfurl
 from bot.slack.commands import CommandDeps
 from bot.slack.form_open import FormOpener
 from bot.slack.form_options import FormOptions
@@ -96,6 +96,7 @@ def build_app(bot_token: str, signing_secret: str, api_url: str, deps: CommandDe
         register_form(app, deps.form)
     if deps.cards is not None:
         card_clicks.register(app, deps.cards.deps)
+        unfurl.register(app, deps.cards.deps)
     return app
 
 

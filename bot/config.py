@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.settings import SettingsError
+from bot.triage.routes import Route, RouteError, parse_routes
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +29,10 @@ DOCUMENTED_KEYS = (
     "channel_scope",
     "staff_notes",
     "triage",
+    "triage_interval",
 )
-KNOWN_KEYS = {
-    *DOCUMENTED_KEYS,
-    # Read by later features; accepted here so one file serves every version.
-    "triage",
-}
+KNOWN_KEYS = set(DOCUMENTED_KEYS)
+DEFAULT_TRIAGE_INTERVAL = 30.0
 
 
 @dataclass(frozen=True)
@@ -43,14 +42,6 @@ class LinkedUser:
     slack_user: str
     admin_id: int
     role: str | None = None
-
-
-@dataclass(frozen=True)
-class TriageRoute:
-    """A `[[triage]]` route: a channel and the departments (ids or names) whose tickets it gets."""
-
-    channel: str
-    departments: tuple[int | str, ...]
 
 
 @dataclass(frozen=True)
@@ -67,7 +58,8 @@ class Config:
     department_scope: bool = True
     channel_scope: bool = False
     staff_notes: bool = True
-    triage: tuple[TriageRoute, ...] = ()
+    triage: tuple[Route, ...] = ()
+    triage_interval: float = DEFAULT_TRIAGE_INTERVAL
 
     def channel_departments(self) -> dict[str, tuple[int | str, ...]]:
         """Return each triage channel with the departments (ids or names) its routes cover."""
@@ -163,27 +155,11 @@ def _roles(raw: Any) -> dict[str, frozenset[str]]:
     return roles
 
 
-def _triage(raw: Any) -> tuple[TriageRoute, ...]:
-    if not isinstance(raw, list):
-        raise SettingsError("triage must be [[triage]] tables with channel and departments")
-    routes = []
-    for number, table in enumerate(raw, 1):
-        channel = table.get("channel") if isinstance(table, dict) else None
-        departments = table.get("departments") if isinstance(table, dict) else None
-        if not isinstance(channel, str) or not re.fullmatch(r"[CG][A-Z0-9]{2,}", channel):
-            raise SettingsError(
-                f"triage route {number}: channel must be a channel id like C0123ABCD"
-            )
-        if (
-            not isinstance(departments, list)
-            or not departments
-            or not all(isinstance(d, int | str) and not isinstance(d, bool) for d in departments)
-        ):
-            raise SettingsError(
-                f"triage route {number}: departments must list department ids or names"
-            )
-        routes.append(TriageRoute(channel, tuple(departments)))
-    return tuple(routes)
+def _triage(raw: Any) -> tuple[Route, ...]:
+    try:
+        return parse_routes(raw)
+    except RouteError as error:
+        raise SettingsError(str(error)) from None
 
 
 def _check_role_names(config: Config) -> None:
@@ -249,6 +225,7 @@ def parse_config(raw: dict[str, Any], source: str = "ticketbot.toml") -> Config:
         channel_scope=_flag(raw, "channel_scope", False),
         staff_notes=_flag(raw, "staff_notes", True),
         triage=_triage(raw.get("triage", [])),
+        triage_interval=_number(raw, "triage_interval", DEFAULT_TRIAGE_INTERVAL, 5, 3600),
     )
     _check_role_names(config)
     return config

@@ -169,7 +169,7 @@ def test_unknown_key_with_nothing_close_lists_the_known_keys() -> None:
     assert str(stopped.value) == (
         "ticketbot.toml has an unknown key 'zzz': the known keys are users, confirmations, "
         "catalog_ttl, whmcs_concurrency, customfields, default_role, roles, department_scope, "
-        "channel_scope, staff_notes, triage"
+        "channel_scope, staff_notes, triage, triage_interval"
     )
 
 

@@ -7,10 +7,14 @@ import logging
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Self
+
+from bot.store_schema import MIGRATIONS
 
 log = logging.getLogger(__name__)
 
@@ -18,34 +22,6 @@ SOURCES = ("command", "form", "button")
 OUTCOMES = ("done", "partial", "no_change", "denied", "refused", "unknown", "failed", "unlinked")
 BUSY_TIMEOUT = 5.0  # seconds a statement waits while another connection holds the write lock
 
-# MIGRATIONS[n] takes a file from schema version n to n + 1; `PRAGMA user_version` holds the
-# version. Add a step at the end for every change; never edit a step that has shipped.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE audit (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            at TEXT NOT NULL,
-            slack_user TEXT NOT NULL,
-            admin_id INTEGER,
-            ticket_id INTEGER,
-            ticket_number TEXT NOT NULL,
-            source TEXT NOT NULL,
-            outcome TEXT NOT NULL,
-            changes TEXT NOT NULL,
-            detail TEXT NOT NULL
-        )""",
-        "CREATE INDEX audit_at ON audit (at)",
-        "CREATE INDEX audit_ticket_id ON audit (ticket_id, at)",
-        "CREATE INDEX audit_ticket_number ON audit (ticket_number COLLATE NOCASE, at)",
-        "CREATE INDEX audit_slack_user ON audit (slack_user, at)",
-        """CREATE TABLE identity (
-            slack_user TEXT PRIMARY KEY,
-            admin_id INTEGER,
-            email TEXT NOT NULL,
-            checked_at REAL NOT NULL
-        )""",
-    ),
-)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -164,6 +140,18 @@ class Store:
     def _version(self) -> int:
         version: int = self._db.execute("PRAGMA user_version").fetchone()[0]
         return version
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Hold the store for a run of statements that succeed or fail together."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def schema_version(self) -> int:
         """Return the schema version of the open file."""

@@ -19,17 +19,24 @@ from bot.slack import texts
 from bot.slack.answers import Answers
 from bot.slack.app import build_app, check_reachable
 from bot.slack.card_deps import CardDeps
+from bot.slack.card_keeper import CardKeeper
 from bot.slack.card_post import CardPoster
+from bot.slack.card_render import CardRenderer
 from bot.slack.commands import CommandDeps
 from bot.slack.followup import Followups
 from bot.slack.form_deps import FormDeps
 from bot.slack.form_open import FormOpener
 from bot.slack.gate import ChannelDepartments
+from bot.slack.pacing import Pacer
 from bot.slack.people import profile_email
 from bot.slack.replay import RecentTriggers
+from bot.slack.triage_cards import SlackCards
 from bot.store import Store
 from bot.tickets.catalog import Catalog
 from bot.tickets.service import TicketService
+from bot.triage.loop import PollLoop
+from bot.triage.poller import Poller
+from bot.triage.state import TriageState
 from bot.whmcs import Transport, WhmcsClient
 from bot.whmcs.transport import API_PATH
 
@@ -51,9 +58,12 @@ class Bot:
     sandbox: Any = None
     store: Store | None = None
     slack_calls: Followups | None = None
+    triage: PollLoop | None = None
 
     def close(self) -> None:
-        """Finish follow-up work, close the store and stop the built-in sandbox, if any."""
+        """Stop polling, finish follow-up work, close the store and stop the sandbox, if any."""
+        if self.triage is not None:
+            self.triage.stop()
         if self.slack_calls is not None:
             self.slack_calls.shutdown(wait=True)
         self.followups.shutdown(wait=True)
@@ -164,6 +174,7 @@ def build_bot(settings: Settings, config: Config) -> Bot:
         opener,
         triggers,
     )
+    triage = start_triage(config, settings, cards, slack)
     deps = CommandDeps(answers, followups, footer, triggers, opener, CardPoster(cards))
     app = build_app(
         settings.slack_bot_token, settings.slack_signing_secret, settings.slack_api_url, deps
@@ -175,7 +186,36 @@ def build_bot(settings: Settings, config: Config) -> Bot:
         linked,
         "" if linked == 1 else "s",
     )
-    return Bot(app, followups, url, sandbox, store, slack_calls)
+    return Bot(app, followups, url, sandbox, store, slack_calls, triage)
+
+
+def start_triage(
+    config: Config, settings: Settings, cards: CardDeps, slack: WebClient
+) -> PollLoop | None:
+    """Keep cards current after changes from Slack; poll WHMCS when routes are configured."""
+    answers = cards.answers
+    service = answers.service
+    state = TriageState(answers.store)
+    keeper = CardKeeper(state, service.client)
+    renderer = CardRenderer(cards)
+    slack_cards = SlackCards(renderer, Pacer(slack), config.triage)
+    keeper.attach(renderer, slack_cards)
+    answers.cards = keeper
+    if not config.triage:
+        return None
+    poller = Poller(
+        service.client, service.catalog, state, config.triage, slack_cards, settings.whmcs_timezone
+    )
+    channels = len({route.channel for route in config.triage})
+    log.info(
+        "triage: %d route%s to %d channel%s, polled every %g s",
+        len(config.triage),
+        "" if len(config.triage) == 1 else "s",
+        channels,
+        "" if channels == 1 else "s",
+        config.triage_interval,
+    )
+    return PollLoop(poller, config.triage_interval).start()
 
 
 def admin_url(whmcs_url: str) -> str:

@@ -56,6 +56,17 @@ def set_ticket(db: sqlite3.Connection, ticket_id: int, fields: Mapping[str, Any]
     return ticket
 
 
+def set_tickets(db: sqlite3.Connection, tickets: Any) -> int:
+    """Set or create many tickets at once: a list of objects, each with its `id`."""
+    if not isinstance(tickets, list):
+        raise TypeError("tickets must be a list of objects, each with an id")
+    for fields in tickets:
+        if not isinstance(fields, dict) or not isinstance(fields.get("id"), int):
+            raise TypeError("each ticket must be an object with a numeric id")
+        set_ticket(db, fields["id"], {k: v for k, v in fields.items() if k != "id"})
+    return len(tickets)
+
+
 def _typed(key: str, value: Any, kind: type) -> Any:
     # bool is a subclass of int; a number field must not take true/false.
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):

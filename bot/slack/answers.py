@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from slack_bolt import Respond
 
@@ -16,6 +17,9 @@ from bot.tickets.problems import problem_from_error
 from bot.tickets.result import Outcome, UpdateResult
 from bot.tickets.service import RefusedError, TicketService, ticket_label
 from bot.whmcs import WhmcsError
+
+if TYPE_CHECKING:
+    from bot.slack.card_keeper import CardKeeper
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +38,13 @@ class Asker:
         return f"{self.user_name} ({self.slack_user})" if self.user_name else self.slack_user
 
 
-@dataclass(frozen=True)
+@dataclass
 class Answers:
-    """The work behind each kind of `/ticket` command."""
+    """The work behind each kind of `/ticket` command.
+
+    Args:
+        cards: keeps every card of a ticket current after a change; set once cards exist.
+    """
 
     service: TicketService
     directory: Directory
@@ -45,6 +53,18 @@ class Answers:
     confirmations: str = "channel"
     department_scope: bool = True
     footer: str | None = None
+    cards: CardKeeper | None = None
+
+    def keep_cards(
+        self, result: UpdateResult, slack_user: str, clicked: tuple[str, str] | None = None
+    ) -> None:
+        """Show a change on the ticket's cards (but the one clicked), after the person's answer."""
+        if self.cards is None:
+            return
+        try:
+            self.cards.changed(result, slack_user, clicked)
+        except Exception:
+            log.exception("cards of a changed ticket not kept current")
 
     def _identify(self, asker: Asker, respond: Respond, ref: str | None = None) -> Identity | None:
         """Find whom the person acts as; answer them and return None when that fails."""
@@ -143,6 +163,7 @@ class Answers:
             self.store, asker.slack_user, found.admin.id, request.ref.label, result, "command"
         )
         self._answer(result, asker.slack_user, respond)
+        self.keep_cards(result, asker.slack_user)
 
     def _answer(self, result: UpdateResult, user: str, respond: Respond) -> None:
         """Post a change to the channel (values of private fields hidden); the rest privately."""

@@ -47,7 +47,9 @@ class CardPoster:
         ticket = shown.ticket
 
         card = self.renderer.card(ticket)
-        error = self._post(client, asker.channel, card) if asker.channel else NOT_A_MEMBER[0]
+        error, ts = (
+            self._post(client, asker.channel, card) if asker.channel else (NOT_A_MEMBER[0], None)
+        )
         if error in NOT_A_MEMBER:
             log.info("card of ticket=%s not posted: the bot is not in the channel", ticket.id)
             respond(replace_original=True, **text_message(texts.CARD_NOT_IN_CHANNEL, footer))
@@ -56,6 +58,9 @@ class CardPoster:
             text = texts.CARD_POST_REFUSED.format(error=escape(error))
             respond(replace_original=True, **text_message(text, footer))
             return
+        keeper = self.deps.answers.cards
+        if keeper is not None and asker.channel and ts:
+            keeper.posted(asker.channel, ts, ticket.id)
         log.info(
             "card of ticket=%s posted in channel=%s by user=%s",
             ticket.id,
@@ -68,15 +73,18 @@ class CardPoster:
         fallback = texts.CARD_POSTED.format(ticket=ticket_name(ticket))
         respond(replace_original=True, **text_message("\n".join(lines), footer, fallback))
 
-    def _post(self, client: WebClient, channel: str, card: dict[str, Any]) -> str | None:
-        """Call chat.postMessage; return Slack's error code, or None when the card is posted."""
+    def _post(
+        self, client: WebClient, channel: str, card: dict[str, Any]
+    ) -> tuple[str | None, str | None]:
+        """Call chat.postMessage; return Slack's error code, or None and the card's ts."""
         try:
-            client.chat_postMessage(channel=channel, **card)
+            answer = client.chat_postMessage(channel=channel, **card)
         except SlackApiError as error:
             code = error.response.get("error")
             log.warning("chat.postMessage of a card refused: %s", code)
-            return str(code or "unknown")
+            return str(code or "unknown"), None
         except OSError as error:
             log.warning("chat.postMessage of a card failed: %s", type(error).__name__)
-            return type(error).__name__
-        return None
+            return type(error).__name__, None
+        ts = answer.get("ts")
+        return None, str(ts) if ts else None

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from bot.slack import card_notes
 from bot.slack.card_blocks import CardFacts, build_card
 from bot.slack.card_deps import CardDeps
+from bot.tickets.catalog import Catalog
 from bot.whmcs import Ticket, WhmcsError
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,9 @@ class CardRenderer:
             except WhmcsError:
                 admin = None
             flagged = admin.full_name if admin else ""
+        if not ticket.deptname:
+            # GetTickets entries carry the department's id only.
+            ticket = replace(ticket, deptname=_department_name(catalog, ticket.deptid))
         facts = CardFacts(
             statuses,
             flagged,
@@ -55,3 +60,12 @@ class CardRenderer:
         if entry is None:
             return None
         return card_notes.note(entry.changes, entry.slack_user, entry.at)
+
+
+def _department_name(catalog: Catalog, deptid: int) -> str:
+    """Return a department's name from WHMCS's list; empty when it is not there."""
+    try:
+        found = catalog.departments.find(lambda department: department.id == deptid)
+    except WhmcsError:
+        return ""
+    return found.name if found else ""

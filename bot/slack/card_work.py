@@ -240,6 +240,8 @@ class CardWork:
             private.say(taken_over_message(result.ticket, before, footer), replace=True)
         if not drawn:
             private.say(text_message(CARD_NOT_REDRAWN, footer))
+        clicked = (click.channel, click.card_ts) if click.channel and click.card_ts else None
+        self.deps.answers.keep_cards(result, click.user, clicked)
         log.info(
             "card click %s on ticket=%s by user=%s: %s",
             click.action_id,

@@ -184,6 +184,7 @@ class FormSave:
             self._record(sub, admin_id, "failed", "internal error")
             raise
         trail.record_update(answers.store, sub.meta.user, admin_id, sub.ref, result, "form")
+        answers.keep_cards(result, sub.meta.user)
         if result.outcome in _CLOSING or result.outcome in _UNCLEAR:
             self.deps.revisions.mark_saved(sub.view_id, sub.meta.revision)
         if result.outcome in _UNCLEAR:

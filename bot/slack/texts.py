@@ -372,3 +372,13 @@ FORM_LEFT_OUT = (
     "Left out to stay within Slack's 100 blocks: {fields}. Close the form and open it again "
     "to see them."
 )
+
+# Triage: cards kept current with changes made anywhere
+TRIAGE_IN_WHMCS = "{changes} in WHMCS"
+TRIAGE_REPLY_FROM_CLIENT = "New reply from {author}"
+TRIAGE_REPLY_FROM_STAFF = "{author} replied"
+TRIAGE_REPLY = "New reply"
+TRIAGE_LEFT_MOVED = "Moved to {department}: no longer in this channel's triage"
+TRIAGE_LEFT_STATUS = "Now {status}: no longer in this channel's triage"
+TRIAGE_LEFT = "No longer in this channel's triage ({status}, priority {priority})"
+TRIAGE_HIGH_PRIORITY = "{mention} High priority ticket"

@@ -186,6 +186,32 @@ class Harness:
             f"{self.sandbox.url}/_sandbox/faults", json=fault, timeout=5
         ).raise_for_status()
 
+    def poll(self) -> Any:
+        """Run one triage poll now, wait for it, and return its report."""
+        assert self.bot is not None and self.bot.triage is not None, "no [[triage]] configured"
+        report = self.bot.triage.poll_now(timeout=60)
+        assert report is not None, "the triage poll failed or did not finish"
+        return report
+
+    def whmcs(self, action: str, **params: Any) -> dict[str, Any]:
+        """Call the sandbox's WHMCS API with the bot's credentials, as another app would."""
+        body = {
+            "action": action,
+            "identifier": SANDBOX_IDENTIFIER,
+            "secret": SANDBOX_SECRET,
+            "responsetype": "json",
+            **params,
+        }
+        response = requests.post(f"{self.sandbox.url}/includes/api.php", data=body, timeout=10)
+        answer: dict[str, Any] = response.json()
+        assert answer.get("result") == "success", answer
+        return answer
+
+    def set_tickets(self, tickets: list[dict[str, Any]]) -> None:
+        """Create or change many tickets directly in the sandbox, each given with its id."""
+        url = f"{self.sandbox.url}/_sandbox/tickets"
+        requests.post(url, json={"tickets": tickets}, timeout=60).raise_for_status()
+
     def set_ticket(self, ticket_id: int, **fields: Any) -> None:
         """Change a ticket directly in the sandbox, as someone in WHMCS's admin area would."""
         url = f"{self.sandbox.url}/_sandbox/tickets/{ticket_id}"

@@ -7,9 +7,9 @@ from collections.abc import Collection, Iterator, Mapping
 
 from bot.access import Identity, Policy
 from bot.tickets.catalog import Catalog
-from bot.tickets.fields import squash
 from bot.tickets.result import Problem, ProblemKind
 from bot.tickets.service import Gate
+from bot.triage.routes import department_ids
 from bot.whmcs import Ticket, WhmcsError
 
 log = logging.getLogger(__name__)
@@ -39,20 +39,14 @@ class ChannelDepartments(Mapping[str, Collection[int]]):
         self._catalog = catalog
 
     def _resolve(self, departments: tuple[int | str, ...]) -> frozenset[int]:
-        ids = {d for d in departments if isinstance(d, int)}
-        names = {squash(d) for d in departments if isinstance(d, str)}
-        if names:
-            try:
-                known = {squash(d.name): d.id for d in self._catalog.departments.get()}
-            except WhmcsError:
-                log.warning("could not read departments to match triage routes' names")
-                return frozenset(ids)
-            ids |= {known[name] for name in names if name in known}
-            for name in sorted(names - known.keys()):
-                log.warning(
-                    "a [[triage]] route names department %r, which WHMCS does not have", name
-                )
-        return frozenset(ids)
+        try:
+            ids, missing = department_ids(departments, self._catalog.departments.get)
+        except WhmcsError:
+            log.warning("could not read departments to match triage routes' names")
+            return frozenset(d for d in departments if isinstance(d, int))
+        for name in missing:
+            log.warning("a [[triage]] route names department %r, which WHMCS does not have", name)
+        return ids
 
     def __getitem__(self, channel: str) -> Collection[int]:
         return self._resolve(self._routes[channel])

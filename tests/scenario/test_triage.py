@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -288,3 +289,27 @@ def test_thousands_of_tickets_are_paged_and_an_idle_poll_calls_slack_nothing(
     assert len(bot.slack.calls()) == slack_before, "an idle poll called Slack"
     whmcs_calls = len(bot.calls()) - requests_before
     assert whmcs_calls == report.pages == 4, (whmcs_calls, report.pages, report.tickets)
+
+
+def test_the_running_bot_posts_a_new_ticket_within_one_poll_interval(
+    sandbox: Sandbox, slack: FakeSlack, tmp_path: Path
+) -> None:
+    config = "triage_interval = 5\n" + DEFAULT_CONFIG + ROUTES
+    bot = Harness(sandbox, slack, tmp_path, config=config).start()
+    try:
+        # The first poll runs as the bot starts; what it finds there is not posted.
+        assert bot.bot is not None and bot.bot.triage is not None
+        state = bot.bot.triage.poller.state
+        slack.wait_for(lambda: state.started(TRIAGE), timeout=10)
+        ticket_id = open_ticket(bot, "Opened while the bot runs")
+        opened = time.monotonic()
+        posted = slack.wait_for(lambda: cards(bot), timeout=8)
+        assert time.monotonic() - opened <= 6.5
+        assert "Opened while the bot runs" in words(posted[0])
+
+        click(bot, posted[0], cv.FLAG_ME)
+        settle(bot)
+        assert int(bot.ticket(ticket_id)["flag"]) == 1
+        assert "*Flagged to*\nAlice Admin" in words(cards(bot)[0])
+    finally:
+        bot.stop()

@@ -59,6 +59,7 @@ class Bot:
     store: Store | None = None
     slack_calls: Followups | None = None
     triage: PollLoop | None = None
+    whmcs: WhmcsClient | None = None
 
     def close(self) -> None:
         """Stop polling, finish follow-up work, close the store and stop the sandbox, if any."""
@@ -175,7 +176,16 @@ def build_bot(settings: Settings, config: Config) -> Bot:
         triggers,
     )
     triage = start_triage(config, settings, cards, slack)
-    deps = CommandDeps(answers, followups, footer, triggers, opener, CardPoster(cards))
+    deps = CommandDeps(
+        answers,
+        followups,
+        footer,
+        triggers,
+        opener,
+        CardPoster(cards),
+        triage_routes=config.triage,
+        triage_interval=config.triage_interval,
+    )
     app = build_app(
         settings.slack_bot_token, settings.slack_signing_secret, settings.slack_api_url, deps
     )
@@ -186,7 +196,7 @@ def build_bot(settings: Settings, config: Config) -> Bot:
         linked,
         "" if linked == 1 else "s",
     )
-    return Bot(app, followups, url, sandbox, store, slack_calls, triage)
+    return Bot(app, followups, url, sandbox, store, slack_calls, triage, client)
 
 
 def start_triage(

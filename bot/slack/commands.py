@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.config import DEFAULT_TRIAGE_INTERVAL
 from bot.settings import DEFAULT_SLACK_API_URL
 from bot.slack import blocks, texts
 from bot.slack.answers import Answers, Asker
@@ -17,16 +18,19 @@ from bot.slack.edge import malformed
 from bot.slack.followup import Followups
 from bot.slack.form_open import FormOpener
 from bot.slack.replay import RecentTriggers
+from bot.slack.triage_answer import triage_message
 from bot.tickets.grammar import (
     CardRequest,
     GrammarError,
     HelpRequest,
     HistoryRequest,
     ShowRequest,
+    TriageRequest,
     UpdateRequest,
     WhoamiRequest,
     parse_command,
 )
+from bot.triage.routes import Route
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,8 @@ class CommandDeps:
 
     With `form`, `/ticket <ticket>` opens the ticket form instead of showing the ticket; with
     `cards`, `/ticket <ticket> card` posts the ticket's card (else it shows the ticket).
+    `/ticket triage` shows which of `triage_routes` post in the channel, polled every
+    `triage_interval` seconds.
     """
 
     answers: Answers
@@ -45,6 +51,8 @@ class CommandDeps:
     triggers: RecentTriggers = field(default_factory=RecentTriggers)
     form: FormOpener | None = None
     cards: CardPoster | None = None
+    triage_routes: tuple[Route, ...] = ()
+    triage_interval: float = DEFAULT_TRIAGE_INTERVAL
 
 
 class TicketCommand:
@@ -93,6 +101,8 @@ class TicketCommand:
         # Slack drops a command not acknowledged within 3 seconds: ack before any WHMCS call.
         if isinstance(request, HelpRequest | WhoamiRequest):
             ack(text=texts.WORKING_WHOAMI)
+        elif isinstance(request, TriageRequest):
+            ack(text=texts.WORKING_TRIAGE)
         else:
             ack(text=texts.WORKING.format(ref=request.ref.label))
         self.deps.followups.submit(
@@ -113,6 +123,8 @@ class TicketCommand:
             answers.help(asker, respond)
         elif isinstance(request, WhoamiRequest):
             answers.whoami(asker, respond)
+        elif isinstance(request, TriageRequest):
+            self._triage(asker, respond)
         elif isinstance(request, ShowRequest):
             answers.show(request, asker, respond)
         elif isinstance(request, HistoryRequest):
@@ -124,6 +136,18 @@ class TicketCommand:
                 answers.show(ShowRequest(request.ref), asker, respond)
         elif isinstance(request, UpdateRequest):
             answers.update(request, asker, respond)
+
+    def _triage(self, asker: Asker, respond: Respond) -> None:
+        """Show the routes that post in the person's channel; anyone may see them."""
+        deps = self.deps
+        message = triage_message(
+            asker.channel,
+            deps.triage_routes,
+            deps.triage_interval,
+            deps.answers.service.catalog.departments.get,
+            deps.footer,
+        )
+        respond(replace_original=True, **message)
 
     def _failed(self, request: object, asker: Asker, respond: Respond) -> None:
         respond(replace_original=True, **blocks.text_message(texts.FAILED, self.deps.footer))

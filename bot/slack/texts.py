@@ -10,6 +10,7 @@ HELP_USAGE = (
     "`/ticket &lt;ticket&gt; card` posts the ticket's card, with buttons, in this channel\n"
     "`/ticket &lt;ticket&gt; history` shows its recent changes made from Slack\n"
     "`/ticket whoami` shows whom you act as in WHMCS\n"
+    "`/ticket triage` shows which triage routes post tickets in this channel\n"
     "`/ticket help` shows this help\n\n"
     "A ticket is its id (`42`) or its ticket number (`#ABC-123456`)."
 )
@@ -382,3 +383,69 @@ TRIAGE_LEFT_MOVED = "Moved to {department}: no longer in this channel's triage"
 TRIAGE_LEFT_STATUS = "Now {status}: no longer in this channel's triage"
 TRIAGE_LEFT = "No longer in this channel's triage ({status}, priority {priority})"
 TRIAGE_HIGH_PRIORITY = "{mention} High priority ticket"
+
+# /ticket triage
+WORKING_TRIAGE = "Looking up this channel's triage routes…"
+TRIAGE_TITLE = "Triage routes for this channel"
+TRIAGE_INTRO_ONE = "One `[[triage]]` route in ticketbot.toml posts tickets in <#{channel}>."
+TRIAGE_INTRO = "{count} `[[triage]]` routes in ticketbot.toml post tickets in <#{channel}>."
+TRIAGE_POLLED = "WHMCS is checked for new and changed tickets {every}."
+TRIAGE_EVERY = "every {duration}"
+TRIAGE_EVERY_ONE = {"hour": "every hour", "minute": "every minute", "second": "every second"}
+TRIAGE_UNITS = {
+    "hour": ("1 hour", "{count:g} hours"),
+    "minute": ("1 minute", "{count:g} minutes"),
+    "second": ("1 second", "{count:g} seconds"),
+}
+TRIAGE_ROUTE = "*Triage route {number}* in ticketbot.toml"
+TRIAGE_DEPARTMENTS = "*Departments*: {departments}"
+TRIAGE_DEPARTMENT_ID = "department {id}"
+TRIAGE_NOT_IN_WHMCS = "{department} (not in WHMCS)"
+TRIAGE_STATUSES = "*Statuses*: {statuses}"
+TRIAGE_EVERY_STATUS = "every active status"
+TRIAGE_PRIORITIES = "*Priorities*: {priorities}"
+TRIAGE_EVERY_PRIORITY = "every priority"
+TRIAGE_LEFT_OUT = "*Left out*: {exclusions}"
+TRIAGE_LEFT_OUT_STATUSES = "status {statuses}"
+TRIAGE_LEFT_OUT_SUBJECTS = "subjects containing {words}"
+TRIAGE_QUOTED = "“{text}”"
+TRIAGE_PINGS = "*High priority pings*: {mention}"
+TRIAGE_PINGS_NOBODY = "*High priority pings*: nobody"
+TRIAGE_BACKFILL = (
+    "*Backfill*: {hours} (when the channel was first polled, tickets already waiting were "
+    "posted if their last activity was that recent)"
+)
+TRIAGE_NO_BACKFILL = (
+    "*Backfill*: none (tickets already waiting when the channel was first polled were not posted)"
+)
+TRIAGE_MISSING = (
+    ":warning: A department marked (not in WHMCS) brings no tickets to this channel: check its "
+    "name or id under Support Departments in WHMCS's System Settings."
+)
+TRIAGE_NAMES_UNCHECKED = (
+    ":warning: Department names could not be checked ({reason}), so the departments are shown "
+    "as ticketbot.toml lists them."
+)
+TRIAGE_MORE_ROUTES = "{count} more routes post tickets in this channel; ticketbot.toml lists them."
+TRIAGE_NONE_TITLE = "No triage routes post tickets in this channel"
+TRIAGE_NONE = (
+    "No `[[triage]]` route in ticketbot.toml posts tickets in <#{channel}>. To have new tickets "
+    "posted here, add a route like this one, then restart ticketbot:"
+)
+TRIAGE_EXAMPLE = (
+    '```[[triage]]\nchannel = "{channel}"\ndepartments = ["Technical Support"]  '
+    "# department names or ids```"
+)
+TRIAGE_EXAMPLE_KEYS = (
+    "A route may also set `statuses`, `priorities`, `exclude_statuses`, "
+    "`exclude_subject_contains`, `mention` (a user group or user pinged on High priority) and "
+    "`backfill` (hours of already waiting tickets to post on the first poll). Invite ticketbot "
+    "to this channel (`/invite @ticketbot`) so it can post here."
+)
+TRIAGE_CHANNELS = "*Channels with triage routes*: {channels}"
+TRIAGE_MORE_CHANNELS = "{channels} and {count} more"
+TRIAGE_NO_CHANNELS = "No channel has a triage route yet."
+TRIAGE_NOT_A_CHANNEL = (
+    "Type `/ticket triage` in a channel: it shows the triage routes that post tickets there. "
+    "Tickets are never posted in direct messages."
+)

@@ -1,15 +1,45 @@
-"""Parse the text of the /ticket slash command into a help, show, card or update request."""
+"""Parse the text of the /ticket slash command into the request it makes."""
 
 import difflib
 import logging
 import re
-from dataclasses import dataclass
 
 from bot.tickets import hints
+from bot.tickets.command_requests import (
+    CardRequest,
+    FieldChange,
+    HelpRequest,
+    HistoryRequest,
+    ShowRequest,
+    TicketCommand,
+    TriageRequest,
+    UpdateRequest,
+    WhoamiRequest,
+)
 from bot.tickets.markup import SLACK_MARKUP, decode_slack_text
 from bot.tickets.refs import MAX_TICKET_ID, TicketRef, parse_ticket_ref
 
 log = logging.getLogger(__name__)
+
+# The request types live in command_requests; the rest of the bot imports them from here.
+__all__ = [
+    "FIELDS",
+    "KEYWORDS",
+    "MAX_COMMAND_LENGTH",
+    "CardRequest",
+    "FieldChange",
+    "GrammarError",
+    "HelpRequest",
+    "HistoryRequest",
+    "ShowRequest",
+    "TicketCommand",
+    "TicketRef",
+    "TriageRequest",
+    "UpdateRequest",
+    "WhoamiRequest",
+    "decode_slack_text",
+    "parse_command",
+]
 
 # Slack caps the text of a slash command at 4000 characters.
 MAX_COMMAND_LENGTH = 4000
@@ -66,59 +96,6 @@ _CLOSING_QUOTES = {
 _SHOWN_LENGTH = 40
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    """Set one ticket field to a value; custom fields also carry their WHMCS id."""
-
-    field: str
-    value: str
-    custom_field_id: int | None = None
-
-
-@dataclass(frozen=True)
-class HelpRequest:
-    """Ask for the /ticket usage text."""
-
-
-@dataclass(frozen=True)
-class ShowRequest:
-    """Show one ticket."""
-
-    ref: TicketRef
-
-
-@dataclass(frozen=True)
-class UpdateRequest:
-    """Change fields of one ticket, in the order they were typed."""
-
-    ref: TicketRef
-    changes: tuple[FieldChange, ...]
-
-
-@dataclass(frozen=True)
-class WhoamiRequest:
-    """Show which WHMCS admin the caller acts as, and what they may change."""
-
-
-@dataclass(frozen=True)
-class HistoryRequest:
-    """Show a ticket's recent changes made from Slack."""
-
-    ref: TicketRef
-
-
-@dataclass(frozen=True)
-class CardRequest:
-    """Post a ticket's card, with its buttons, in the channel where the command was typed."""
-
-    ref: TicketRef
-
-
-TicketCommand = (
-    HelpRequest | WhoamiRequest | ShowRequest | HistoryRequest | CardRequest | UpdateRequest
-)
-
-
 class GrammarError(ValueError):
     """Refuse /ticket text that cannot be read, with a plain-text message and hint for users."""
 
@@ -140,6 +117,8 @@ def parse_command(text: str) -> TicketCommand:
         return HelpRequest()
     if command.isascii() and command.lower() == "whoami":
         return WhoamiRequest()
+    if command.isascii() and command.lower() == "triage":
+        return TriageRequest()
 
     start = _skip_space(text, 0)
     end = _token_end(text, start)

@@ -95,7 +95,8 @@ class Poller:
         active = self._active_tickets(report)
         seen = self.state.seen()
         new_channels = {r.channel for r in self.routes if not self.state.started(r.channel)}
-        poll = _Poll(self, resolved, new_channels, started, report)
+        statuses = frozenset(ticket.status for ticket in active.values())
+        poll = _Poll(self, resolved, new_channels, started, report, statuses)
 
         for ticket in active.values():
             poll.follow(ticket, seen.get(ticket.id), active=True)
@@ -165,6 +166,7 @@ class _Poll:
     new_channels: set[str]
     started: float
     report: PollReport
+    active_statuses: frozenset[str]
     unsaved: list[Seen] = field(default_factory=list)
 
     def follow(self, ticket: Ticket, old: Seen | None, active: bool) -> None:
@@ -257,9 +259,11 @@ class _Poll:
         except WhmcsError as error:
             log.warning("ticket=%s could not be read: %s", old.ticket_id, type(error).__name__)
             return
-        # NOTE: a ticket can also drop out of one page read because another was replied to
-        # meanwhile; taken as inactive here, it is back in the active list on the next poll.
-        self.follow(ticket, old, active=False)
+        # NOTE: a ticket can also be missed by one poll's pages because another ticket was
+        # replied to or closed meanwhile, which shifts the pages. A status that tickets in this
+        # poll's active list have is an active status, so such a ticket is still active. One
+        # whose status no other active ticket has is taken as inactive until the next poll.
+        self.follow(ticket, old, active=ticket.status in self.active_statuses)
 
     def _detailed(self, ticket: Ticket) -> Ticket:
         """Return the ticket as GetTicket has it (department name, replies), if it can be read."""

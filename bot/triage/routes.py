@@ -105,10 +105,10 @@ def department_ids(
     return frozenset(ids), missing
 
 
-def _texts(table: dict[str, Any], key: str, number: int) -> tuple[str, ...]:
+def _texts(table: dict[str, Any], key: str, number: int, example: str) -> tuple[str, ...]:
     value = table.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise RouteError(f'triage route {number}: {key} must be a list of names, like ["Open"]')
+        raise RouteError(f"triage route {number}: {key} must be a list of texts, like {example}")
     return tuple(v.strip() for v in value)
 
 
@@ -169,10 +169,10 @@ def parse_route(table: Any, number: int) -> Route:
     return Route(
         channel=channel,
         departments=_departments(table, number),
-        statuses=_texts(table, "statuses", number),
-        priorities=_texts(table, "priorities", number),
-        exclude_statuses=_texts(table, "exclude_statuses", number),
-        exclude_subject_contains=_texts(table, "exclude_subject_contains", number),
+        statuses=_texts(table, "statuses", number, '["Open", "Customer-Reply"]'),
+        priorities=_texts(table, "priorities", number, '["High"]'),
+        exclude_statuses=_texts(table, "exclude_statuses", number, '["On Hold"]'),
+        exclude_subject_contains=_texts(table, "exclude_subject_contains", number, '["[SPAM]"]'),
         mention=_mention(table, number),
         backfill=_backfill(table, number),
     )

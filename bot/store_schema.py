@@ -53,8 +53,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             channels TEXT NOT NULL,
             noted_at REAL NOT NULL
         )""",
-        """CREATE TABLE triage_channels (
-            channel TEXT PRIMARY KEY,
+        """CREATE TABLE triage_routes (
+            route TEXT PRIMARY KEY,
             started_at TEXT NOT NULL
         )""",
     ),

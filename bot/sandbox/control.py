@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.sandbox.actions.tickets import stored_ticket
 from bot.sandbox.install import Install
 from bot.sandbox.store import DEFAULT_TIMEZONE, get_meta, local_now, set_meta
-from bot.sandbox.ticket_control import set_admin, set_ticket, set_tickets
+from bot.sandbox.ticket_control import delete_ticket, set_admin, set_ticket, set_tickets
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,9 @@ def _route(install: Install, method: str, parts: list[str], payload: Any) -> Out
         case "POST", ["tickets", ticket_id]:
             with install.store.transaction() as db:
                 return 200, set_ticket(db, _number(ticket_id), payload)
+        case "DELETE", ["tickets", ticket_id]:
+            with install.store.transaction() as db:
+                return 200, {"deleted": delete_ticket(db, _number(ticket_id))}
         case "POST", ["tickets"]:
             with install.store.transaction() as db:
                 return 200, {"created": set_tickets(db, payload.get("tickets"))}

@@ -56,6 +56,20 @@ def set_ticket(db: sqlite3.Connection, ticket_id: int, fields: Mapping[str, Any]
     return ticket
 
 
+def delete_ticket(db: sqlite3.Connection, ticket_id: int) -> bool:
+    """Delete a ticket with its replies, notes and custom field values; False if unknown."""
+    if stored_ticket(db, ticket_id) is None:
+        return False
+    for table, column in (
+        ("ticket_fields", "ticket_id"),
+        ("replies", "ticket_id"),
+        ("notes", "ticket_id"),
+    ):
+        db.execute(f"DELETE FROM {table} WHERE {column} = ?", (ticket_id,))
+    db.execute("DELETE FROM tickets WHERE id = ?", (ticket_id,))
+    return True
+
+
 def set_tickets(db: sqlite3.Connection, tickets: Any) -> int:
     """Set or create many tickets at once: a list of objects, each with its `id`."""
     if not isinstance(tickets, list):

@@ -383,6 +383,7 @@ TRIAGE_LEFT_MOVED = "Moved to {department}: no longer in this channel's triage"
 TRIAGE_LEFT_STATUS = "Now {status}: no longer in this channel's triage"
 TRIAGE_LEFT = "No longer in this channel's triage ({status}, priority {priority})"
 TRIAGE_HIGH_PRIORITY = "{mention} High priority ticket"
+TRIAGE_DELETED = "This ticket was deleted in WHMCS"
 
 # /ticket triage
 WORKING_TRIAGE = "Looking up this channel's triage routes…"

@@ -126,6 +126,10 @@ class SlackCards:
             log.warning("card of ticket=%s not updated: %s", card.ticket_id, type(error).__name__)
         return True
 
+    def deleted(self, card: Card) -> None:
+        """Thread a line under a card whose ticket was deleted in WHMCS."""
+        self.thread(card, [texts.TRIAGE_DELETED])
+
     def thread(self, card: Card, lines: Sequence[str]) -> None:
         """Post lines in a card's thread, in order."""
         for line in lines:

@@ -15,13 +15,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.tickets.catalog import Catalog
 from bot.triage.news import News, changes_since, last_reply, replied_since
 from bot.triage.routes import Route, department_ids
-from bot.triage.state import Card, Seen, TriageState
+from bot.triage.state import Card, Polled, Seen, TriageState
 from bot.whmcs import Ticket, WhmcsApiError, WhmcsClient, WhmcsError
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,9 @@ class CardSink(Protocol):
 
     def post(self, route: Route, ticket: Ticket) -> str | None:
         """Post a ticket's card in a route's channel; return its ts, or None when not posted."""
+
+    def deleted(self, card: Card) -> None:
+        """Say on a card that its ticket was deleted in WHMCS."""
 
     def update(self, card: Card, ticket: Ticket, news: News, left: Route | None) -> bool:
         """Show a ticket's new state on one of its cards; False when the card is gone.
@@ -94,9 +98,11 @@ class Poller:
         resolved = self._resolve_routes(report)
         active = self._active_tickets(report)
         seen = self.state.seen()
-        new_channels = {r.channel for r in self.routes if not self.state.started(r.channel)}
+        new_routes = {
+            r.fingerprint() for r in self.routes if not self.state.started(r.fingerprint())
+        }
         statuses = frozenset(ticket.status for ticket in active.values())
-        poll = _Poll(self, resolved, new_channels, started, report, statuses)
+        poll = _Poll(self, resolved, new_routes, started, report, statuses)
 
         for ticket in active.values():
             poll.follow(ticket, seen.get(ticket.id), active=True)
@@ -104,7 +110,7 @@ class Poller:
             if old.active and ticket_id not in active:
                 poll.follow_gone(old)
         poll.save()
-        self.state.start(new_channels)
+        self.state.start(new_routes)
 
         report.seconds = self.clock() - started
         return report
@@ -163,11 +169,25 @@ class _Poll:
 
     poller: Poller
     resolved: list[tuple[Route, frozenset[int]]]
-    new_channels: set[str]
+    new_routes: set[str]
     started: float
     report: PollReport
     active_statuses: frozenset[str]
-    unsaved: list[Seen] = field(default_factory=list)
+    unsaved: list[tuple[Seen, Polled]] = field(default_factory=list)
+
+    @cached_property
+    def uncertain(self) -> set[str]:
+        """Return the channels of routes naming a department WHMCS lacks (renamed, perhaps).
+
+        Their tickets are not taken to have left them, so that renaming a department in WHMCS
+        does not turn every card of the route into "no longer in this channel's triage".
+        """
+        missing = set(self.report.missing_departments)
+        return {
+            route.channel
+            for route, _ in self.resolved
+            if any(isinstance(d, str) and d in missing for d in route.departments)
+        }
 
     def follow(self, ticket: Ticket, old: Seen | None, active: bool) -> None:
         """Post, update and remember what one ticket needs."""
@@ -189,9 +209,11 @@ class _Poll:
             else:
                 news = News(changes)
 
-        shown = self._post(ticket, admitted, before, active)
+        shown = self._post(ticket, admitted, old, active)
+        kept = before & self.uncertain
+        shown |= kept
         routes = {route.channel: route for route, _ in self.resolved}
-        left = {c: routes[c] for c in before if c in routes and c not in admitted}
+        left = {c: routes[c] for c in before - kept if c in routes and c not in admitted}
         if news or left:
             self._update_cards(ticket, news, left)
             self.report.changed += 1
@@ -199,46 +221,50 @@ class _Poll:
         if old is not None and not _differs(old, now):
             return
         if news or left or not active:
-            self._write(now)  # at once: a restart must not thread the same news twice
+            self._write(now, old)  # at once: a restart must not thread the same news twice
         else:
-            self.unsaved.append(now)
+            self.unsaved.append((now, Polled(old, self.started)))
 
     def _post(
-        self, ticket: Ticket, admitted: dict[str, Route], before: frozenset[str], active: bool
+        self, ticket: Ticket, admitted: dict[str, Route], old: Seen | None, active: bool
     ) -> set[str]:
         """Post a card in each channel the ticket newly reaches; return where it is shown."""
         poller = self.poller
+        before = old.channels if old else frozenset()
         shown = set(before & admitted.keys())
         for channel, route in admitted.items():
             if channel in before:
                 continue
-            if channel in self.new_channels and not poller.is_recent(ticket, route.backfill):
-                shown.add(channel)  # there before the channel's first poll: not posted
+            new_route = route.fingerprint() in self.new_routes
+            if new_route and not poller.is_recent(ticket, route.backfill):
+                shown.add(channel)  # there before the route's first poll: not posted
                 continue
             ts = poller.sink.post(route, ticket)
             if ts is None:
                 continue  # tried again on the next poll
             shown.add(channel)
+            for earlier in poller.state.cards(ticket.id):
+                if earlier.channel == channel and earlier.routed:
+                    # Back in the channel: the new card is the one kept current.
+                    poller.state.drop_card(earlier)
             card = Card(channel, ts, ticket.id, routed=True)
-            poller.state.add_card(card, self._seen(ticket, active, shown))
+            seen = self._seen(ticket, active, shown)
+            poller.state.add_card(card, seen, Polled(old, self.started))
             self.report.posted += 1
             log.info("ticket=%s card posted in channel=%s", ticket.id, channel)
         return shown
 
-    def _write(self, seen: Seen) -> None:
-        """Remember a ticket, unless Slack changed it meanwhile; forget it once it needs no care."""
+    def _write(self, seen: Seen, old: Seen | None) -> None:
+        """Remember a ticket (keeping changes from Slack meanwhile); forget one needing no care."""
         state = self.poller.state
-        current = state.seen_one(seen.ticket_id)
-        if current is not None and current.noted_at > self.started:
-            return
         if not seen.active and not state.cards(seen.ticket_id):
             state.forget(seen.ticket_id)
         else:
-            state.remember(seen)
+            state.remember(seen, Polled(old, self.started))
 
     def save(self) -> None:
         """Remember the tickets that needed no Slack call, in one write."""
-        self.poller.state.remember_many(self.unsaved, newer_than=self.started)
+        self.poller.state.remember_many(self.unsaved)
         self.unsaved.clear()
 
     def follow_gone(self, old: Seen) -> None:
@@ -252,6 +278,9 @@ class _Poll:
                 log.info(
                     "ticket=%s no longer exists in WHMCS: triage stops following it", old.ticket_id
                 )
+                for card in poller.state.cards(old.ticket_id):
+                    poller.sink.deleted(card)
+                    poller.state.drop_card(card)
                 poller.state.forget(old.ticket_id)
             else:
                 log.warning("ticket=%s could not be read: %s", old.ticket_id, error.message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -54,6 +55,22 @@ class Route:
     exclude_subject_contains: tuple[str, ...] = ()
     mention: str | None = None
     backfill: float = 0.0
+
+    def fingerprint(self) -> str:
+        """Return what decides which tickets the route takes, as text; a change makes it new.
+
+        A new or changed route starts like a new channel: what it already matches is not
+        posted (beyond `backfill`), so editing a route never floods its channel.
+        """
+        parts = {
+            "channel": self.channel,
+            "departments": sorted(str(d) for d in self.departments),
+            "statuses": sorted(_fold(s) for s in self.statuses),
+            "priorities": sorted(_fold(p) for p in self.priorities),
+            "exclude_statuses": sorted(_fold(s) for s in self.exclude_statuses),
+            "exclude_subject_contains": sorted(_words(s) for s in self.exclude_subject_contains),
+        }
+        return json.dumps(parts, sort_keys=True, ensure_ascii=False)
 
     def mention_text(self) -> str | None:
         """Return the mrkdwn that pings the route's user group or user, if it has one."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.store import Store, timestamp
 from bot.whmcs import Ticket
@@ -81,23 +81,24 @@ class TriageState:
             ).fetchone()
         return None if row is None else _seen(row)
 
-    def remember(self, seen: Seen) -> None:
-        """Record a ticket's values, replacing what was remembered of it."""
-        with self.store.transaction() as db:
-            _write_seen(db, seen)
+    def remember(self, seen: Seen, polled: Polled | None = None) -> None:
+        """Record a ticket's values, replacing what was remembered of it.
 
-    def remember_many(self, seen: Iterable[Seen], newer_than: float) -> None:
-        """Record many tickets in one write, skipping any recorded after `newer_than`."""
-        rows = list(seen)
+        Args:
+            polled: for what a poll saw: what it started from and when, so that a change
+                noted from Slack while it ran is kept.
+        """
+        with self.store.transaction() as db:
+            _write_polled(db, seen, polled)
+
+    def remember_many(self, rows: Iterable[tuple[Seen, Polled]]) -> None:
+        """Record what a poll saw of many tickets in one write."""
+        rows = list(rows)
         if not rows:
             return
         with self.store.transaction() as db:
-            for row in rows:
-                noted = db.execute(
-                    "SELECT noted_at FROM triage_tickets WHERE ticket_id = ?", (row.ticket_id,)
-                ).fetchone()
-                if noted is None or noted[0] <= newer_than:
-                    _write_seen(db, row)
+            for seen, polled in rows:
+                _write_polled(db, seen, polled)
 
     def forget(self, ticket_id: int) -> None:
         """Drop a ticket that triage no longer needs to follow."""
@@ -118,7 +119,7 @@ class TriageState:
             rows = db.execute("SELECT DISTINCT ticket_id FROM cards").fetchall()
         return {row[0] for row in rows}
 
-    def add_card(self, card: Card, seen: Seen | None = None) -> None:
+    def add_card(self, card: Card, seen: Seen | None = None, polled: Polled | None = None) -> None:
         """Record a card just posted, and with it the ticket's values it shows."""
         with self.store.transaction() as db:
             db.execute(
@@ -127,28 +128,66 @@ class TriageState:
                 (card.channel, card.ts, card.ticket_id, int(card.routed), timestamp()),
             )
             if seen is not None:
-                _write_seen(db, seen)
+                _write_polled(db, seen, polled)
 
     def drop_card(self, card: Card) -> None:
         """Forget a card whose message is gone (deleted, or its channel archived)."""
         with self.store.transaction() as db:
             db.execute("DELETE FROM cards WHERE channel = ? AND ts = ?", (card.channel, card.ts))
 
-    def started(self, channel: str) -> bool:
-        """Say whether triage has polled for a channel before."""
+    def started(self, route: str) -> bool:
+        """Say whether triage has polled for a route (by its fingerprint) before."""
         with self.store.transaction() as db:
-            row = db.execute(
-                "SELECT 1 FROM triage_channels WHERE channel = ?", (channel,)
-            ).fetchone()
+            row = db.execute("SELECT 1 FROM triage_routes WHERE route = ?", (route,)).fetchone()
         return row is not None
 
-    def start(self, channels: Iterable[str]) -> None:
-        """Mark channels as polled, so later polls post what is new to them."""
+    def start(self, routes: Iterable[str]) -> None:
+        """Mark routes as polled, so later polls post what is new to them."""
         with self.store.transaction() as db:
             db.executemany(
-                "INSERT OR IGNORE INTO triage_channels (channel, started_at) VALUES (?, ?)",
-                [(channel, timestamp()) for channel in channels],
+                "INSERT OR IGNORE INTO triage_routes (route, started_at) VALUES (?, ?)",
+                [(route, timestamp()) for route in routes],
             )
+
+
+@dataclass(frozen=True)
+class Polled:
+    """Where a poll's view of a ticket came from: the row it compared with, and its start."""
+
+    base: Seen | None
+    started: float
+
+
+def merged(current: Seen, polled: Seen, base: Seen | None) -> Seen:
+    """Combine what a poll saw with a change noted from Slack while the poll ran.
+
+    The fields Slack changed since the poll read its row keep Slack's values; the rest (the
+    channels the ticket is shown in, its last reply) are the poll's.
+    """
+
+    def slack_changed(name: str) -> bool:
+        return base is None or getattr(current, name) != getattr(base, name)
+
+    return replace(
+        polled,
+        status=current.status if slack_changed("status") else polled.status,
+        priority=current.priority if slack_changed("priority") else polled.priority,
+        deptid=current.deptid if slack_changed("deptid") else polled.deptid,
+        flag=current.flag if slack_changed("flag") else polled.flag,
+        subject=current.subject if slack_changed("subject") else polled.subject,
+        noted_at=current.noted_at,
+    )
+
+
+def _write_polled(db: sqlite3.Connection, seen: Seen, polled: Polled | None) -> None:
+    if polled is not None:
+        row = db.execute(
+            "SELECT * FROM triage_tickets WHERE ticket_id = ?", (seen.ticket_id,)
+        ).fetchone()
+        current = None if row is None else _seen(row)
+        if current is not None and current.noted_at > polled.started:
+            seen = merged(current, seen, polled.base)
+    _write_seen(db, seen)
 
 
 def _write_seen(db: sqlite3.Connection, seen: Seen) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from bot.sandbox import Sandbox
 from bot.slack import card_values as cv
@@ -299,8 +300,8 @@ def test_the_running_bot_posts_a_new_ticket_within_one_poll_interval(
     try:
         # The first poll runs as the bot starts; what it finds there is not posted.
         assert bot.bot is not None and bot.bot.triage is not None
-        state = bot.bot.triage.poller.state
-        slack.wait_for(lambda: state.started(TRIAGE), timeout=10)
+        poller = bot.bot.triage.poller
+        slack.wait_for(lambda: poller.state.started(poller.routes[0].fingerprint()), timeout=10)
         ticket_id = open_ticket(bot, "Opened while the bot runs")
         opened = time.monotonic()
         posted = slack.wait_for(lambda: cards(bot), timeout=8)
@@ -313,3 +314,30 @@ def test_the_running_bot_posts_a_new_ticket_within_one_poll_interval(
         assert "*Flagged to*\nAlice Admin" in words(cards(bot)[0])
     finally:
         bot.stop()
+
+
+def test_editing_a_route_does_not_flood_its_channel(
+    sandbox: Sandbox, slack: FakeSlack, tmp_path: Path
+) -> None:
+    bot = triage_bot(sandbox, slack, tmp_path)
+    bot.stop()
+    widened = ROUTES.replace('departments = ["Technical Support"]', "departments = [1, 2]")
+    restarted = triage_bot(sandbox, slack, tmp_path, routes=widened)
+    try:
+        assert cards(restarted) == [], "adding a department posted all its tickets"
+        open_ticket(restarted, "Login problem", deptid=1)
+        restarted.poll()
+        assert len(cards(restarted)) == 1
+    finally:
+        restarted.stop()
+
+
+def test_a_ticket_deleted_in_whmcs_is_said_under_its_card(bot: Harness) -> None:
+    ticket_id = open_ticket(bot, "Spam")
+    bot.poll()
+    ts = cards(bot)[0]["ts"]
+
+    requests.delete(f"{bot.sandbox.url}/_sandbox/tickets/{ticket_id}", timeout=5)
+    bot.poll()
+    assert thread(bot, ts) == ["This ticket was deleted in WHMCS"]
+    assert bot.poll().read_back == 0

@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("sandbox", help="serve the sandbox WHMCS API", add_help=False)
     commands.add_parser("audit", help="print who changed which ticket from Slack", add_help=False)
+    commands.add_parser("check", help="check the setup before going live", add_help=False)
     return parser
 
 
@@ -101,6 +102,9 @@ def run(args: argparse.Namespace) -> int:
     except SlackUnreachable as error:
         print(f"ticketbot: {error}: {UNREACHABLE_HINT}", file=sys.stderr)
         return 2
+    from bot.check import check_at_start
+
+    check_at_start(settings, config, bot.whmcs)
     signal.signal(signal.SIGTERM, _stop)
     try:
         if settings.slack_app_token and not args.http:
@@ -149,6 +153,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.audit_command import audit
 
         return audit(argv[1:])
+    if argv[:1] == ["check"]:
+        from bot.check import main as check_main
+
+        return check_main(argv[1:])
     args = _parser().parse_args(argv)
     if args.command == "run":
         return run(args)

@@ -13,10 +13,12 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
+import yaml
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.protocol import State
@@ -43,6 +45,11 @@ MAX_VIEW_BLOCKS = 100
 MAX_MODAL_TITLE = 24
 MAX_MESSAGE_TEXT = 40_000
 SOCKET_PATH = "/link/"
+MANIFEST = Path(__file__).resolve().parents[1] / "manifest.yml"
+# The bot scopes a workspace grants when it installs the app from its manifest.
+MANIFEST_BOT_SCOPES = tuple(
+    yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))["oauth_config"]["scopes"]["bot"]
+)
 
 
 class SlackError(Exception):
@@ -73,15 +80,18 @@ class FakeSlack:
         users: Mapping[str, Mapping[str, Any]] | None = None,
         channels: Mapping[str, Mapping[str, Any]] | None = None,
         app_token: str | None = None,
+        scopes: tuple[str, ...] = MANIFEST_BOT_SCOPES,
     ) -> None:
         """Create the fake; ``channels`` limits which channel IDs exist (any if None).
 
         Args:
             app_token: the app-level token (``xapp-...``) that ``apps.connections.open``
                 accepts; when set, the fake also serves Socket Mode over a loopback WebSocket.
+            scopes: the bot token's scopes, sent in auth.test's ``x-oauth-scopes`` header.
         """
         self.bot_token = bot_token
         self.app_token = app_token
+        self.scopes = tuple(scopes)
         self.users = {user_id: dict(spec) for user_id, spec in (users or {}).items()}
         self.channels = None if channels is None else {k: dict(v) for k, v in channels.items()}
         self._lock = threading.Lock()
@@ -391,8 +401,11 @@ class FakeSlack:
             handler = self._handlers.get(method)
             if handler is None:
                 return 200, {}, {"ok": False, "error": "unknown_method"}
+            # Slack names the token's scopes in this header on every answer; auth.test is where
+            # clients read them.
+            granted = {"x-oauth-scopes": ",".join(self.scopes)} if method == "auth.test" else {}
             try:
-                return 200, {}, copy.deepcopy({"ok": True, **handler(copy.deepcopy(args))})
+                return 200, granted, copy.deepcopy({"ok": True, **handler(copy.deepcopy(args))})
             except SlackError as error:
                 answer: Args = {"ok": False, "error": error.error}
                 if error.messages:

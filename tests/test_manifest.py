@@ -96,7 +96,9 @@ def test_bot_scopes_are_what_the_bot_uses(manifest: dict[str, Any]) -> None:
     # /ticket needs `commands`; answers go through response_url, and chat:write lets the bot
     # post its own messages; users:read and users:read.email let it match a Slack user to the
     # WHMCS admin with the same email; links:read and links:write let it unfurl links to
-    # tickets. Asking for more than the bot uses makes admins hesitate.
+    # tickets; channels:read and groups:read let `ticketbot check` confirm that the bot is in
+    # each public and private triage channel. Asking for more than the bot uses makes admins
+    # hesitate.
     assert scopes == {
         "commands",
         "chat:write",
@@ -104,6 +106,8 @@ def test_bot_scopes_are_what_the_bot_uses(manifest: dict[str, Any]) -> None:
         "users:read.email",
         "links:read",
         "links:write",
+        "channels:read",
+        "groups:read",
     }
 
 

@@ -144,6 +144,7 @@ def build_bot(settings: Settings, config: Config) -> Bot:
         directory.admin_id_for,
         customfield_labels=config.customfields or None,
         write_notes=config.staff_notes,
+        number_ttl=config.catalog_ttl,
     )
     footer = texts.SANDBOX_FOOTER if sandbox is not None else None
     answers = Answers(

@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.tickets import hints, readback
+from bot.tickets.absent import AbsentNumbers
 from bot.tickets.actions import asked_fields, required_actions
 from bot.tickets.catalog import Catalog
 from bot.tickets.grammar import TicketRef, UpdateRequest
@@ -65,6 +66,7 @@ class TicketService:
         customfield_labels: Mapping[int, str] | None = None,
         now: Callable[[ZoneInfo], datetime] = datetime.now,
         write_notes: bool = True,
+        number_ttl: float = 300.0,
     ) -> None:
         self.client = client
         self.catalog = catalog
@@ -74,6 +76,7 @@ class TicketService:
         self.now = now
         self.write_notes = write_notes
         self.locks = TicketLocks()
+        self.absent_numbers = AbsentNumbers(number_ttl)
 
     def serialised(self, ticket_id: int) -> AbstractContextManager[None]:
         """Hold the ticket's lock: no other update of it from this bot runs meanwhile.
@@ -96,8 +99,13 @@ class TicketService:
         """Find the ticket a reference names; a bare number may be an id or a ticket number."""
         by_id = self._lookup(ticket_id=ref.ticket_id) if ref.ticket_id is not None else None
         by_number = None
-        if ref.ticket_number is not None:
+        bare = ref.ticket_id is not None and ref.ticket_number is not None
+        if ref.ticket_number is not None and not (
+            bare and ref.ticket_number in self.absent_numbers
+        ):
             by_number = self._lookup(ticket_number=ref.ticket_number)
+            if bare and by_number is None:
+                self.absent_numbers.note(ref.ticket_number)
         if by_id and by_number and by_id.id != by_number.id:
             message = hints.ambiguous_ref(ref.text, ticket_label(by_id), ticket_label(by_number))
             raise RefusedError(Problem("Ambiguous ticket reference", message))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import requests
+
 from tests.scenario.harness import Harness, text_of
 
 
@@ -56,3 +58,13 @@ def test_ticket_form_is_private_and_decodes_entities_once(bot: Harness) -> None:
     assert reply.posts() == []
     assert bot.slack.messages("C0000001") == []
     assert bot.writes() == []
+
+
+def test_a_second_command_on_a_bare_number_reads_and_writes_once_each(bot: Harness) -> None:
+    bot.command("42 priority High").final()
+    requests.delete(f"{bot.sandbox.url}/_sandbox/calls", timeout=5)
+
+    bot.command("42 priority Low").final()
+    actions = sorted(call["action"] for call in bot.calls())
+    assert actions == ["addticketnote", "getticket", "updateticket"]
+    assert bot.ticket(42)["priority"] == "Low"

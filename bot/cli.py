@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("sandbox", help="serve the sandbox WHMCS API", add_help=False)
     commands.add_parser("audit", help="print who changed which ticket from Slack", add_help=False)
+    commands.add_parser(
+        "demo", help="try the bot in this terminal: no Slack, no WHMCS needed", add_help=False
+    )
     commands.add_parser("check", help="check the setup before going live", add_help=False)
     return parser
 
@@ -153,6 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.audit_command import audit
 
         return audit(argv[1:])
+    if argv[:1] == ["demo"]:
+        from bot.demo import main as demo_main
+
+        return demo_main(argv[1:])
     if argv[:1] == ["check"]:
         from bot.check import main as check_main
 

@@ -39,11 +39,6 @@ WORKING = "Working on ticket {ref}…"
 WORKING_WHOAMI = "Looking you up…"
 MALFORMED_COMMAND = "That request lacked details Slack always sends, so nothing was done."
 REPLAYED_COMMAND = "That command was already handled, so nothing was done this time."
-NOT_LINKED = (
-    "Your Slack account (<@{user}>) is not linked to a WHMCS admin, so ticketbot cannot act "
-    "for you. Ask whoever runs ticketbot to add `{user} = <your WHMCS admin id>` under "
-    "`[users]` in ticketbot.toml."
-)
 NOTHING_CHANGED = "Nothing was changed."
 NO_CHANGE = "Nothing to change on ticket {ticket}: {values}."
 ALREADY = "{field} is already {value}"
@@ -99,7 +94,10 @@ HELP_FIELD_LINES = {
 HELP_YOU_MAY = "*You may change*"
 HELP_NOTHING = "Your role lets you change no fields. Type `/ticket whoami` to see why."
 HELP_UNKNOWN_ROLE = "*Fields* (type `/ticket whoami` to see which of them you may change)"
-HELP_MORE = "`/ticket <ticket> history` shows recent changes made from Slack; `/ticket whoami` shows who you act as."
+HELP_MORE = (
+    "`/ticket &lt;ticket&gt; history` shows recent changes made from Slack; "
+    "`/ticket whoami` shows who you act as."
+)
 WHOAMI_TITLE = "You act as {admin} (WHMCS admin {admin_id})"
 WHOAMI_HOW = {
     "config": "Linked in ticketbot.toml",

@@ -53,6 +53,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             channels TEXT NOT NULL,
             noted_at REAL NOT NULL
         )""",
+        # A card being posted: if the bot stops before the post's answer is recorded, the next
+        # poll looks in the channel for it rather than posting it again.
+        """CREATE TABLE pending_cards (
+            channel TEXT NOT NULL,
+            ticket_id INTEGER NOT NULL,
+            since REAL NOT NULL,
+            PRIMARY KEY (channel, ticket_id)
+        )""",
         """CREATE TABLE triage_routes (
             route TEXT PRIMARY KEY,
             started_at TEXT NOT NULL

@@ -115,6 +115,7 @@ class FakeSlack:
             "users.info": self._users_info,
             "conversations.info": self._conversations_info,
             "conversations.members": self._conversations_members,
+            "conversations.history": self._conversations_history,
         }
         self.reset()
 
@@ -209,6 +210,7 @@ class FakeSlack:
             self._faults: dict[str, list[Fault]] = {}
             self._delays: dict[str, float] = {}
             self._ts_count = 0
+            self._last_ts_micros = FIRST_TS_MICROS
             self._view_count = 0
             self._socket_acks: list[Args] = []
 
@@ -584,6 +586,20 @@ class FakeSlack:
         members = list(spec.get("members", self.users))
         return {"members": members, "response_metadata": {"next_cursor": ""}}
 
+    def _conversations_history(self, args: Args) -> Args:
+        channel = self._channel(args.get("channel"))
+        oldest = float(args.get("oldest") or 0)
+        found = [m for m in self._messages.get(channel, []) if float(m["ts"]) >= oldest]
+        # Slack answers newest first and leaves metadata out unless asked for it.
+        messages = [
+            m
+            if args.get("include_all_metadata")
+            else {k: v for k, v in m.items() if k != "metadata"}
+            for m in reversed(found)
+            if "thread_ts" not in m
+        ]
+        return {"messages": messages, "has_more": False, "response_metadata": {"next_cursor": ""}}
+
     # -- state -----------------------------------------------------------------------------
 
     def _channel(self, channel: Any) -> str:
@@ -602,7 +618,9 @@ class FakeSlack:
         raise SlackError("message_not_found")
 
     def _next_ts(self) -> str:
-        micros = FIRST_TS_MICROS + 100 * self._ts_count
+        # Like Slack's: the time of posting, unique and rising within the workspace.
+        micros = max(int(time.time() * 1_000_000), self._last_ts_micros + 100)
+        self._last_ts_micros = micros
         self._ts_count += 1
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 

@@ -130,7 +130,7 @@ def test_a_complete_setup_passes_every_item(env: dict[str, str], sandbox: Sandbo
     assert "workspace Example Hosting (T0000001), bot user @ticketbot" in done.line_with(
         "Slack accepted SLACK_BOT_TOKEN"
     )
-    assert "all 8 the bot needs are granted" in done.line_with("Slack bot scopes")
+    assert "all 10 the bot needs are granted" in done.line_with("Slack bot scopes")
     done.line_with("Slack accepted SLACK_APP_TOKEN")
     done.line_with("triage channel C0TECH (#tech): exists and the bot is a member")
     done.line_with("WHMCS accepted the API credential")

@@ -97,8 +97,9 @@ def test_bot_scopes_are_what_the_bot_uses(manifest: dict[str, Any]) -> None:
     # post its own messages; users:read and users:read.email let it match a Slack user to the
     # WHMCS admin with the same email; links:read and links:write let it unfurl links to
     # tickets; channels:read and groups:read let `ticketbot check` confirm that the bot is in
-    # each public and private triage channel. Asking for more than the bot uses makes admins
-    # hesitate.
+    # each public and private triage channel; channels:history and groups:history let triage
+    # find a card it posted just before a restart instead of posting it twice. Asking for more
+    # than the bot uses makes admins hesitate.
     assert scopes == {
         "commands",
         "chat:write",
@@ -108,6 +109,8 @@ def test_bot_scopes_are_what_the_bot_uses(manifest: dict[str, Any]) -> None:
         "links:write",
         "channels:read",
         "groups:read",
+        "channels:history",
+        "groups:history",
     }
 
 

@@ -25,6 +25,8 @@ NEEDED_SCOPES = {
     "links:write": "link previews, which are sent with chat.unfurl",
     "channels:read": "checking public triage channels",
     "groups:read": "checking private triage channels",
+    "channels:history": "finding a triage card posted just before a restart (public channels)",
+    "groups:history": "finding a triage card posted just before a restart (private channels)",
 }
 # Slack names the token's scopes in this header of every Web API answer.
 SCOPES_HEADER = "x-oauth-scopes"

@@ -40,6 +40,11 @@ UNUSABLE_CHANNEL = {
 # chat.update's answers for a card that is no longer there to update.
 GONE = ("message_not_found", "cant_update_message", "channel_not_found", "is_archived")
 RETRY_UNUSABLE = 600.0  # seconds before posting in an unusable channel is tried again
+# Message metadata on each triage card, so a card posted just before a restart can be found.
+CARD_EVENT = "ticketbot_card"
+HISTORY_PAGES = 5
+HISTORY_PAGE = 200
+CLOCK_SLACK = 60.0  # seconds of leeway between this host's clock and Slack's
 NAME_LIMIT = 100
 
 
@@ -74,6 +79,7 @@ class SlackCards:
                 "text": f"{ping}: {card['text']}",
                 "blocks": [section(ping), *card["blocks"]],
             }
+        card["metadata"] = {"event_type": CARD_EVENT, "event_payload": {"ticket_id": ticket.id}}
         try:
             answer = self.pacer.call("chat.postMessage", channel, **card)
         except SlackApiError as error:
@@ -125,6 +131,42 @@ class SlackCards:
         except OSError as error:
             log.warning("card of ticket=%s not updated: %s", card.ticket_id, type(error).__name__)
         return True
+
+    def find(self, channel: str, ticket_id: int, since: float) -> str | None:
+        """Look in a channel's recent history for a ticket's card posted since a moment."""
+        cursor = None
+        for _ in range(HISTORY_PAGES):
+            try:
+                answer = self.pacer.client.conversations_history(
+                    channel=channel,
+                    oldest=f"{since - CLOCK_SLACK:.6f}",
+                    limit=HISTORY_PAGE,
+                    include_all_metadata=True,
+                    cursor=cursor,
+                )
+            except SlackApiError as error:
+                log.warning(
+                    "channel=%s history not read (%s): the card of ticket=%s may be posted again",
+                    channel,
+                    error.response.get("error"),
+                    ticket_id,
+                )
+                return None
+            except OSError as error:
+                log.warning("channel=%s history not read: %s", channel, type(error).__name__)
+                return None
+            for message in answer.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if (
+                    metadata.get("event_type") == CARD_EVENT
+                    and payload.get("ticket_id") == ticket_id
+                ):
+                    return str(message.get("ts"))
+            cursor = (answer.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+        return None
 
     def deleted(self, card: Card) -> None:
         """Thread a line under a card whose ticket was deleted in WHMCS."""

@@ -44,6 +44,9 @@ class CardSink(Protocol):
     def deleted(self, card: Card) -> None:
         """Say on a card that its ticket was deleted in WHMCS."""
 
+    def find(self, channel: str, ticket_id: int, since: float) -> str | None:
+        """Return the ts of a ticket's card posted in a channel since a moment, if there is one."""
+
     def update(self, card: Card, ticket: Ticket, news: News, left: Route | None) -> bool:
         """Show a ticket's new state on one of its cards; False when the card is gone.
 
@@ -95,6 +98,7 @@ class Poller:
         """Run one poll; WhmcsError when WHMCS could not be read (nothing is changed then)."""
         report = PollReport()
         started = self.clock()
+        adopted = self._settle_pending()
         resolved = self._resolve_routes(report)
         active = self._active_tickets(report)
         seen = self.state.seen()
@@ -102,7 +106,7 @@ class Poller:
             r.fingerprint() for r in self.routes if not self.state.started(r.fingerprint())
         }
         statuses = frozenset(ticket.status for ticket in active.values())
-        poll = _Poll(self, resolved, new_routes, started, report, statuses)
+        poll = _Poll(self, resolved, new_routes, started, report, statuses, adopted)
 
         for ticket in active.values():
             poll.follow(ticket, seen.get(ticket.id), active=True)
@@ -114,6 +118,26 @@ class Poller:
 
         report.seconds = self.clock() - started
         return report
+
+    def _settle_pending(self) -> dict[int, frozenset[str]]:
+        """Record cards posted just before the bot stopped, so none is posted twice.
+
+        Returns the channels where such a card was found for a ticket triage had not yet
+        remembered; this poll counts the ticket as shown there.
+        """
+        adopted: dict[int, frozenset[str]] = {}
+        for channel, ticket_id, since in self.state.pending():
+            ts = self.sink.find(channel, ticket_id, since)
+            if ts is None:
+                self.state.end_card(channel, ticket_id)
+                continue
+            log.info("ticket=%s card found in channel=%s after a restart", ticket_id, channel)
+            seen = self.state.seen_one(ticket_id)
+            shown = replace(seen, channels=seen.channels | {channel}) if seen else None
+            self.state.add_card(Card(channel, ts, ticket_id, routed=True), shown)
+            if seen is None:
+                adopted[ticket_id] = adopted.get(ticket_id, frozenset()) | {channel}
+        return adopted
 
     def _resolve_routes(self, report: PollReport) -> list[tuple[Route, frozenset[int]]]:
         """Match each route's department names to ids; a name WHMCS lacks is reported once."""
@@ -173,6 +197,7 @@ class _Poll:
     started: float
     report: PollReport
     active_statuses: frozenset[str]
+    adopted: dict[int, frozenset[str]] = field(default_factory=dict)
     unsaved: list[tuple[Seen, Polled]] = field(default_factory=list)
 
     @cached_property
@@ -199,7 +224,7 @@ class _Poll:
             for route, ids in reversed(self.resolved)
             if active and route.admits(ticket, ids)
         }
-        before = old.channels if old else frozenset()
+        before = (old.channels if old else frozenset()) | self.adopted.get(ticket.id, frozenset())
         news = News()
         if old is not None:
             changes = changes_since(old, ticket, poller.catalog)
@@ -209,7 +234,7 @@ class _Poll:
             else:
                 news = News(changes)
 
-        shown = self._post(ticket, admitted, old, active)
+        shown = self._post(ticket, admitted, before, old, active)
         kept = before & self.uncertain
         shown |= kept
         routes = {route.channel: route for route, _ in self.resolved}
@@ -226,11 +251,15 @@ class _Poll:
             self.unsaved.append((now, Polled(old, self.started)))
 
     def _post(
-        self, ticket: Ticket, admitted: dict[str, Route], old: Seen | None, active: bool
+        self,
+        ticket: Ticket,
+        admitted: dict[str, Route],
+        before: frozenset[str],
+        old: Seen | None,
+        active: bool,
     ) -> set[str]:
         """Post a card in each channel the ticket newly reaches; return where it is shown."""
         poller = self.poller
-        before = old.channels if old else frozenset()
         shown = set(before & admitted.keys())
         for channel, route in admitted.items():
             if channel in before:
@@ -239,8 +268,10 @@ class _Poll:
             if new_route and not poller.is_recent(ticket, route.backfill):
                 shown.add(channel)  # there before the route's first poll: not posted
                 continue
+            poller.state.begin_card(channel, ticket.id, poller.clock())
             ts = poller.sink.post(route, ticket)
             if ts is None:
+                poller.state.end_card(channel, ticket.id)
                 continue  # tried again on the next poll
             shown.add(channel)
             for earlier in poller.state.cards(ticket.id):

@@ -127,8 +127,34 @@ class TriageState:
                 " VALUES (?, ?, ?, ?, ?)",
                 (card.channel, card.ts, card.ticket_id, int(card.routed), timestamp()),
             )
+            db.execute(
+                "DELETE FROM pending_cards WHERE channel = ? AND ticket_id = ?",
+                (card.channel, card.ticket_id),
+            )
             if seen is not None:
                 _write_polled(db, seen, polled)
+
+    def pending(self) -> list[tuple[str, int, float]]:
+        """Return the cards whose posting was begun but not recorded: channel, ticket, since."""
+        with self.store.transaction() as db:
+            rows = db.execute("SELECT channel, ticket_id, since FROM pending_cards").fetchall()
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    def begin_card(self, channel: str, ticket_id: int, since: float) -> None:
+        """Note that a ticket's card is about to be posted in a channel."""
+        with self.store.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO pending_cards (channel, ticket_id, since) VALUES (?, ?, ?)",
+                (channel, ticket_id, since),
+            )
+
+    def end_card(self, channel: str, ticket_id: int) -> None:
+        """Forget a card's posting: it was recorded, or it was not posted."""
+        with self.store.transaction() as db:
+            db.execute(
+                "DELETE FROM pending_cards WHERE channel = ? AND ticket_id = ?",
+                (channel, ticket_id),
+            )
 
     def drop_card(self, card: Card) -> None:
         """Forget a card whose message is gone (deleted, or its channel archived)."""

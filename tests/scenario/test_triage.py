@@ -341,3 +341,57 @@ def test_a_ticket_deleted_in_whmcs_is_said_under_its_card(bot: Harness) -> None:
     bot.poll()
     assert thread(bot, ts) == ["This ticket was deleted in WHMCS"]
     assert bot.poll().read_back == 0
+
+
+def test_a_card_posted_just_before_the_bot_stopped_is_not_posted_again(
+    sandbox: Sandbox, slack: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = triage_bot(sandbox, slack, tmp_path)
+    ticket_id = open_ticket(bot, "Posted as the bot died")
+    assert bot.bot is not None and bot.bot.triage is not None
+    state = bot.bot.triage.poller.state
+
+    def killed(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt  # the process dies between Slack's answer and the record
+
+    monkeypatch.setattr(state, "add_card", killed)
+    with pytest.raises(KeyboardInterrupt):
+        bot.bot.triage.poller.poll()
+    monkeypatch.undo()
+    bot.stop()
+    assert len(cards(bot)) == 1
+
+    restarted = triage_bot(sandbox, slack, tmp_path)
+    try:
+        assert len(cards(restarted)) == 1, "the card was posted a second time"
+        bot.set_ticket(ticket_id, status="On Hold")
+        restarted.poll()
+        ts = cards(restarted)[0]["ts"]
+        assert thread(restarted, ts) == ["Status set to On Hold in WHMCS (was Open)"]
+    finally:
+        restarted.stop()
+
+
+def test_a_card_never_posted_before_the_bot_stopped_is_posted_after(
+    sandbox: Sandbox, slack: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = triage_bot(sandbox, slack, tmp_path)
+    open_ticket(bot, "Never made it")
+    assert bot.bot is not None and bot.bot.triage is not None
+    poller = bot.bot.triage.poller
+
+    def killed(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt  # the process dies before Slack is asked
+
+    monkeypatch.setattr(poller.sink, "post", killed)
+    with pytest.raises(KeyboardInterrupt):
+        poller.poll()
+    monkeypatch.undo()
+    bot.stop()
+    assert cards(bot) == []
+
+    restarted = triage_bot(sandbox, slack, tmp_path)
+    try:
+        assert len(cards(restarted)) == 1, "the ticket was missed"
+    finally:
+        restarted.stop()

@@ -128,6 +128,15 @@ def build_bot(settings: Settings, config: Config) -> Bot:
     client = WhmcsClient(transport)
     catalog = Catalog(client, ttl=config.catalog_ttl)
     store = Store(settings.db_path)
+    interrupted = store.settle_interrupted()
+    if interrupted:
+        log.warning(
+            "%d change%s from Slack had started when the bot last stopped; the audit record "
+            "marks %s as of unknown outcome",
+            interrupted,
+            "" if interrupted == 1 else "s",
+            "it" if interrupted == 1 else "them",
+        )
     slack = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
     directory = Directory(
         {user: (linked.admin_id, linked.role) for user, linked in config.users.items()},

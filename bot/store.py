@@ -19,7 +19,19 @@ from bot.store_schema import MIGRATIONS
 log = logging.getLogger(__name__)
 
 SOURCES = ("command", "form", "button")
-OUTCOMES = ("done", "partial", "no_change", "denied", "refused", "unknown", "failed", "unlinked")
+OUTCOMES = (
+    "done",
+    "partial",
+    "no_change",
+    "denied",
+    "refused",
+    "unknown",
+    "failed",
+    "unlinked",
+    "started",
+)
+# What an attempt still "started" when the bot starts again came to: nobody knows.
+INTERRUPTED = "the bot stopped before the outcome was recorded: check the ticket in WHMCS"
 BUSY_TIMEOUT = 5.0  # seconds a statement waits while another connection holds the write lock
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -171,10 +183,7 @@ class Store:
         if entry.outcome not in OUTCOMES:
             raise ValueError(f"unknown audit outcome {entry.outcome!r}")
 
-        changes = json.dumps(
-            [{"field": c.field, "before": c.before, "after": c.after} for c in entry.changes],
-            ensure_ascii=False,
-        )
+        changes = _changes_json(entry.changes)
         row = (
             parse_timestamp(entry.at),
             entry.slack_user,
@@ -195,6 +204,35 @@ class Store:
         entry_id = cursor.lastrowid
         assert entry_id is not None
         return entry_id
+
+    def finish(self, entry_id: int, entry: AuditEntry) -> None:
+        """Replace a "started" entry with how the attempt ended."""
+        if entry.outcome not in OUTCOMES:
+            raise ValueError(f"unknown audit outcome {entry.outcome!r}")
+        changes = _changes_json(entry.changes)
+        with self._lock:
+            self._db.execute(
+                "UPDATE audit SET admin_id = ?, ticket_id = ?, ticket_number = ?, outcome = ?,"
+                " changes = ?, detail = ? WHERE id = ?",
+                (
+                    entry.admin_id,
+                    entry.ticket_id,
+                    entry.ticket_number.removeprefix("#"),
+                    entry.outcome,
+                    changes,
+                    entry.detail,
+                    entry_id,
+                ),
+            )
+
+    def settle_interrupted(self) -> int:
+        """Mark attempts left "started" by a bot that stopped as of unknown outcome."""
+        with self._lock:
+            cursor = self._db.execute(
+                "UPDATE audit SET outcome = 'unknown', detail = ? WHERE outcome = 'started'",
+                (INTERRUPTED,),
+            )
+        return cursor.rowcount
 
     def entries(
         self,
@@ -285,6 +323,13 @@ def _create_file(path: Path) -> None:
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except FileExistsError:
         pass
+
+
+def _changes_json(changes: tuple[Change, ...]) -> str:
+    return json.dumps(
+        [{"field": c.field, "before": c.before, "after": c.after} for c in changes],
+        ensure_ascii=False,
+    )
 
 
 def _audit_entry(row: sqlite3.Row) -> AuditEntry:

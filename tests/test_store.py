@@ -230,3 +230,25 @@ def test_an_identity_is_cached_replaced_and_forgotten(tmp_path: Path) -> None:
     assert store.cached_identity("U0000001") is None
     assert store.cached_identity("U0000009") is not None
     store.close()
+
+
+def test_an_attempt_started_and_finished_is_one_entry(store: Store) -> None:
+    entry_id = store.record(replace(attempt(), outcome="started", changes=()))
+    store.finish(entry_id, replace(attempt(), detail="ok"))
+    (entry,) = store.entries()
+    assert entry.id == entry_id and entry.outcome == "done" and entry.detail == "ok"
+    assert entry.changes == attempt().changes
+
+
+def test_an_attempt_the_bot_died_during_is_unknown_after_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "audit.sqlite3"
+    with Store(path) as store:
+        store.record(attempt(outcome="done"))
+        store.record(replace(attempt(), outcome="started", changes=()))
+
+    with Store(path) as restarted:
+        assert restarted.settle_interrupted() == 1
+        outcomes = [(e.outcome, e.detail) for e in restarted.entries(newest_first=False)]
+        assert outcomes[0] == ("done", "")
+        assert outcomes[1][0] == "unknown" and "check the ticket in WHMCS" in outcomes[1][1]
+        assert restarted.settle_interrupted() == 0

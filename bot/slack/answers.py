@@ -146,22 +146,16 @@ class Answers:
         if found is None:
             return
         gate = make_gate(self.policy, found, asker.channel)
+        user, admin_id, ref = asker.slack_user, found.admin.id, request.ref.label
+        entry_id = trail.begin(self.store, user, admin_id, ref, "command")
         try:
             result = self.service.update(request, found.admin, asker.requester, gate)
         except Exception:
             trail.record_failure(
-                self.store,
-                asker.slack_user,
-                found.admin.id,
-                request.ref.label,
-                "failed",
-                "internal error",
-                "command",
+                self.store, user, admin_id, ref, "failed", "internal error", "command", entry_id
             )
             raise
-        trail.record_update(
-            self.store, asker.slack_user, found.admin.id, request.ref.label, result, "command"
-        )
+        trail.record_update(self.store, user, admin_id, ref, result, "command", entry_id)
         self._answer(result, asker.slack_user, respond)
         self.keep_cards(result, asker.slack_user)
 

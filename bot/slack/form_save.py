@@ -107,9 +107,17 @@ class FormSave:
         self.deps = deps
         self.filler = filler
 
-    def _record(self, sub: Submission, admin_id: int | None, outcome: str, detail: str) -> None:
+    def _record(
+        self,
+        sub: Submission,
+        admin_id: int | None,
+        outcome: str,
+        detail: str,
+        entry_id: int | None = None,
+    ) -> None:
+        store = self.deps.answers.store
         trail.record_failure(
-            self.deps.answers.store, sub.meta.user, admin_id, sub.ref, outcome, detail, "form"
+            store, sub.meta.user, admin_id, sub.ref, outcome, detail, "form", entry_id
         )
 
     def record_refusal(self, sub: Submission, outcome: str, detail: str) -> None:
@@ -178,12 +186,15 @@ class FormSave:
         changes = keep_seconds(changes, fresh.date)
         request = UpdateRequest(TicketRef(sub.ref, sub.opened.ticket_id, None), changes)
         gate = make_gate(answers.policy, identity, sub.meta.channel)
+        entry_id = trail.begin(answers.store, sub.meta.user, admin_id, sub.ref, "form")
         try:
             result = answers.service.update(request, identity.admin, sub.requester, gate)
         except Exception:
-            self._record(sub, admin_id, "failed", "internal error")
+            self._record(sub, admin_id, "failed", "internal error", entry_id)
             raise
-        trail.record_update(answers.store, sub.meta.user, admin_id, sub.ref, result, "form")
+        trail.record_update(
+            answers.store, sub.meta.user, admin_id, sub.ref, result, "form", entry_id
+        )
         answers.keep_cards(result, sub.meta.user)
         if result.outcome in _CLOSING or result.outcome in _UNCLEAR:
             self.deps.revisions.mark_saved(sub.view_id, sub.meta.revision)

@@ -125,6 +125,7 @@ OUTCOME_WORDS = {
     "unknown": "outcome unknown",
     "failed": "failed",
     "unlinked": "not linked",
+    "started": "in progress",
 }
 ACTION_WORDS = {
     "view": "view tickets",

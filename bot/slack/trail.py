@@ -16,6 +16,29 @@ def now_utc() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def begin(store: Store, slack_user: str, admin_id: int | None, ref: str, source: str) -> int | None:
+    """Record that an attempt has started, before WHMCS is asked; return its entry's id.
+
+    Should the bot stop before the attempt ends, the entry stays and says so (outcome
+    unknown) once the bot starts again: no attempt goes unrecorded.
+    """
+    entry = AuditEntry(
+        at=now_utc(),
+        slack_user=slack_user,
+        admin_id=admin_id,
+        ticket_id=None,
+        ticket_number=ref.lstrip("#"),
+        source=source,
+        outcome="started",
+        changes=(),
+    )
+    try:
+        return store.record(entry)
+    except Exception:
+        log.exception("could not write the audit record for user=%s", slack_user)
+        return None
+
+
 def record_update(
     store: Store,
     slack_user: str,
@@ -23,6 +46,7 @@ def record_update(
     ref: str,
     result: UpdateResult,
     source: str,
+    entry_id: int | None = None,
 ) -> None:
     """Record one update attempt with each field asked for, before and after."""
     ticket = result.ticket
@@ -38,7 +62,7 @@ def record_update(
         changes=tuple(Change(f.label, f.before, f.after) for f in fields if f.changed),
         detail="; ".join(p.message for p in result.problems),
     )
-    _write(store, entry)
+    _write(store, entry, entry_id)
 
 
 def record_failure(
@@ -49,6 +73,7 @@ def record_failure(
     outcome: str,
     detail: str,
     source: str,
+    entry_id: int | None = None,
 ) -> None:
     """Record an attempt that ended before an update result: not linked, or an error."""
     entry = AuditEntry(
@@ -62,12 +87,15 @@ def record_failure(
         changes=(),
         detail=detail,
     )
-    _write(store, entry)
+    _write(store, entry, entry_id)
 
 
-def _write(store: Store, entry: AuditEntry) -> None:
+def _write(store: Store, entry: AuditEntry, entry_id: int | None = None) -> None:
     try:
-        store.record(entry)
+        if entry_id is None:
+            store.record(entry)
+        else:
+            store.finish(entry_id, entry)
     except Exception:
         # NOTE: a full disk or a locked file must not hide the answer from the person; the
         # operator sees the traceback.

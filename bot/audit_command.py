@@ -9,15 +9,13 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import NoReturn
 
 from bot.access.audit import entry_json, format_entry
-from bot.settings import read_environment
+from bot.settings import database_path, read_environment
 from bot.store import AuditEntry, Store, StoreError, timestamp
 from bot.tickets.refs import TicketRef, parse_ticket_ref
 
-DEFAULT_DB = "ticketbot.sqlite3"
 SINCE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M")
 SINCE_UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1)}
 _DURATION = re.compile(r"([0-9]+)([mhd])")
@@ -82,7 +80,8 @@ def _audit_parser() -> argparse.ArgumentParser:
     parser = _OneLineParser(
         prog="ticketbot audit",
         description="Print the audit record of ticket changes tried from Slack, oldest first. "
-        "Reads the database at TICKETBOT_DB (default ./ticketbot.sqlite3).",
+        "Reads the database at TICKETBOT_DB (default ./ticketbot.sqlite3, or "
+        "./ticketbot-sandbox.sqlite3 when WHMCS_URL is unset, as ticketbot run uses).",
     )
     parser.add_argument(
         "--ticket",
@@ -133,7 +132,7 @@ def _audit_entries(store: Store, args: argparse.Namespace) -> list[AuditEntry]:
 def audit(argv: Sequence[str]) -> int:
     """Print the audit record: who tried to change which ticket, when, and how it ended."""
     args = _audit_parser().parse_args(argv)
-    path = Path(read_environment().get("TICKETBOT_DB", "").strip() or DEFAULT_DB)
+    path = database_path(read_environment())
     if not path.is_file():
         print(
             f"ticketbot audit: no database at {path.absolute()} (see TICKETBOT_DB)", file=sys.stderr

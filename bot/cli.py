@@ -6,6 +6,7 @@ import argparse
 import logging
 import re
 import signal
+import sqlite3
 import sys
 import urllib.error
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import load_config
 from bot.settings import SettingsError, load_settings, read_environment
 from bot.slack.app import SlackUnreachable
+from bot.store import StoreError
 
 log = logging.getLogger("bot")
 
@@ -104,6 +106,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     except SlackUnreachable as error:
         print(f"ticketbot: {error}: {UNREACHABLE_HINT}", file=sys.stderr)
+        return 2
+    except (StoreError, sqlite3.Error) as error:
+        print(f"ticketbot: cannot use TICKETBOT_DB {settings.db_path}: {error}", file=sys.stderr)
         return 2
     from bot.check import check_at_start
 

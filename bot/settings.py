@@ -48,6 +48,18 @@ class Settings:
         return self.whmcs_url is None
 
 
+def database_path(env: Mapping[str, str]) -> Path:
+    """Return the bot's SQLite file: TICKETBOT_DB, or the default for a real or sandbox WHMCS.
+
+    The built-in sandbox's demo tickets get a record of their own, so that switching to a
+    real WHMCS does not mix demo changes into real tickets' history.
+    """
+    chosen = _optional(env, "TICKETBOT_DB")
+    if chosen:
+        return Path(chosen)
+    return Path("ticketbot.sqlite3" if _optional(env, "WHMCS_URL") else "ticketbot-sandbox.sqlite3")
+
+
 def read_environment(
     environ: Mapping[str, str] | None = None, dotenv: Path | None = None
 ) -> dict[str, str]:
@@ -183,12 +195,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         whmcs_timeout=_timeout(env),
         whmcs_timezone=_timezone(env),
         config_path=Path(_optional(env, "TICKETBOT_CONFIG") or "ticketbot.toml"),
-        # The built-in sandbox's demo tickets get a record of their own, so that switching to a
-        # real WHMCS does not mix demo changes into real tickets' history.
-        db_path=Path(
-            _optional(env, "TICKETBOT_DB")
-            or ("ticketbot.sqlite3" if whmcs_url else "ticketbot-sandbox.sqlite3")
-        ),
+        db_path=database_path(env),
         whmcs_admin_url=_http_url(env, "WHMCS_ADMIN_URL"),
         log_level=_log_level(env),
     )

@@ -188,10 +188,20 @@ def test_a_missing_database_is_reported_and_not_created(tmp_path: Path) -> None:
 
     assert done.returncode == 1
     assert done.stdout == ""
+    # Without WHMCS_URL, ticketbot run keeps its record in the sandbox's own file.
+    missing = tmp_path / "ticketbot-sandbox.sqlite3"
     assert done.stderr.splitlines() == [
-        f"ticketbot audit: no database at {tmp_path / 'ticketbot.sqlite3'} (see TICKETBOT_DB)"
+        f"ticketbot audit: no database at {missing} (see TICKETBOT_DB)"
     ]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_with_whmcs_url_set_the_real_installs_record_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("WHMCS_URL=https://billing.example.com\n")
+    done = ticketbot("audit", cwd=tmp_path)
+
+    assert done.returncode == 1
+    assert f"no database at {tmp_path / 'ticketbot.sqlite3'}" in done.stderr
 
 
 def test_a_file_that_is_not_a_database_is_reported_in_one_line(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -255,3 +256,22 @@ def test_dotenv_is_read_and_the_real_environment_wins(slack: FakeSlack, tmp_path
         timeout=30,
     )
     assert "WHMCS_TIMEOUT must be a number" in done.stderr
+
+
+def test_a_database_from_a_newer_version_stops_the_start_with_one_line(
+    slack: FakeSlack, tmp_path: Path
+) -> None:
+    env = bot_env(slack, tmp_path)
+    newer = tmp_path / "newer.sqlite3"
+    with sqlite3.connect(newer) as db:
+        db.execute("PRAGMA user_version = 999")
+    env["TICKETBOT_DB"] = str(newer)
+    done = run_until_stopped(env, tmp_path)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert (
+        done.stderr.strip()
+        .splitlines()[-1]
+        .startswith(f"ticketbot: cannot use TICKETBOT_DB {newer}")
+    )
+    assert "newer ticketbot (schema version 999" in done.stderr

@@ -176,6 +176,8 @@ def build_bot(settings: Settings, config: Config) -> Bot:
     )
 
     opener = FormOpener(form)
+    # One pacer for every channel call of cards, from clicks and triage alike: one channel's
+    # calls stay in order and a rate limit is waited out.
     cards = CardDeps(
         answers,
         followups,
@@ -184,6 +186,7 @@ def build_bot(settings: Settings, config: Config) -> Bot:
         settings.slack_api_url,
         opener,
         triggers,
+        pacer=Pacer(slack),
     )
     triage = start_triage(config, settings, cards, slack)
     deps = CommandDeps(
@@ -218,7 +221,8 @@ def start_triage(
     state = TriageState(answers.store)
     keeper = CardKeeper(state, service.client)
     renderer = CardRenderer(cards)
-    slack_cards = SlackCards(renderer, Pacer(slack), config.triage)
+    pacer = cards.pacer if cards.pacer is not None else Pacer(slack)
+    slack_cards = SlackCards(renderer, pacer, config.triage)
     keeper.attach(renderer, slack_cards)
     answers.cards = keeper
     if not config.triage:

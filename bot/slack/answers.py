@@ -174,6 +174,9 @@ class Answers:
             respond(replace_original=True, **private)
             return
         public = blocks.update_message(result, user, result.actor, True, footer)
-        respond(response_type="in_channel", **public)
         if public != private:
-            respond(replace_original=True, **private)
+            # The private copy goes first, in place of the "Working on ticket" note: should
+            # Slack apply replace_original to the newest message from this response_url, it
+            # must never be the channel's copy, which would then show the hidden values.
+            respond(replace_original=True, response_type="ephemeral", **private)
+        respond(response_type="in_channel", replace_original=False, **public)

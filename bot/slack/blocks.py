@@ -6,6 +6,7 @@ text 3000, 50 blocks per message.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -69,7 +70,9 @@ def usage_message(error: GrammarError, footer: str | None) -> dict[str, Any]:
 
 def text_message(text: str, footer: str | None, fallback: str | None = None) -> dict[str, Any]:
     """Return a one-section message whose text is already mrkdwn; `fallback` is plain text."""
-    return message([section(text)], fallback or text, footer)
+    # The notification text is escaped again by message(): give it the text unescaped, so an
+    # entity such as `&lt;ticket&gt;` is not shown as written.
+    return message([section(text)], fallback or html.unescape(text), footer)
 
 
 # A permission refusal's hint names who can grant it as Slack mentions; nothing else in it
@@ -109,7 +112,9 @@ def field_line(change: FieldResult, requester: str, public: bool, limit: int) ->
     """Describe one field: before → after, set to, unchanged, unconfirmed, or hidden."""
     label = f"*{escape(change.label)}*"
     if not change.changed:
-        return f"• {label}: {_value(change.after, limit)} (unchanged)"
+        # The channel's copy names an unchanged contact detail without its value, too.
+        shown = "" if public and change.private else f"{_value(change.after, limit)} "
+        return f"• {label}: {shown}(unchanged)"
     if public and change.private:
         return f"• {label}: " + texts.HIDDEN.format(user=requester)
     if not change.readable:

@@ -11,6 +11,7 @@ from bot.settings import DEFAULT_SLACK_API_URL
 from bot.slack.answers import Answers
 from bot.slack.followup import Followups
 from bot.slack.form_open import FormOpener
+from bot.slack.pacing import Pacer
 from bot.slack.replay import RecentTriggers
 from bot.tickets.problems import problem_from_error
 from bot.tickets.result import Problem, ProblemKind
@@ -26,6 +27,9 @@ class CardDeps:
         api_url: the Slack Web API in use; a click's response_url must be on Slack's hosts
             (or, for a custom API URL, on its host).
         form: opens the ticket form for Edit; without it cards offer no Edit.
+        pacer: makes a click's channel calls (card redraws, thread lines, private answers) in
+            order with the channel's other calls, waiting out Slack's rate limits (HTTP 429
+            Retry-After); without it a click calls Slack directly.
     """
 
     answers: Answers
@@ -35,6 +39,7 @@ class CardDeps:
     api_url: str = DEFAULT_SLACK_API_URL
     form: FormOpener | None = None
     triggers: RecentTriggers = field(default_factory=RecentTriggers)
+    pacer: Pacer | None = None
 
     def serialised(self, ticket_id: int) -> AbstractContextManager[None]:
         """Hold the ticket's lock, the one commands and forms hold too, while a click is handled.

@@ -78,7 +78,11 @@ class CardPoster:
     ) -> tuple[str | None, str | None]:
         """Call chat.postMessage; return Slack's error code, or None and the card's ts."""
         try:
-            answer = client.chat_postMessage(channel=channel, **card)
+            if self.deps.pacer is not None:
+                # In order with the channel's other cards, a rate limit (HTTP 429) waited out.
+                answer = self.deps.pacer.call("chat.postMessage", channel, **card)
+            else:
+                answer = client.chat_postMessage(channel=channel, **card)
         except SlackApiError as error:
             code = error.response.get("error")
             log.warning("chat.postMessage of a card refused: %s", code)

@@ -17,6 +17,7 @@ from bot.slack.card_values import CardValue, encode
 from bot.slack.edge import response_url_allowed
 from bot.slack.form_inputs import plain_text
 from bot.slack.mrkdwn import escape, inline
+from bot.slack.pacing import Pacer
 from bot.tickets.result import Outcome, UpdateResult
 from bot.whmcs import Ticket
 
@@ -31,6 +32,9 @@ class Private:
 
     A click's response_url can also replace the ephemeral message that was clicked (the
     take-over question); a card, which everyone sees, is never replaced through it.
+
+    Args:
+        pacer: makes the ephemeral fallback wait out Slack's rate limits.
     """
 
     def __init__(
@@ -40,8 +44,10 @@ class Private:
         channel: str | None,
         response_url: str | None,
         api_url: str,
+        pacer: Pacer | None = None,
     ) -> None:
         self.client = client
+        self.pacer = pacer
         self.user = user
         self.channel = channel
         allowed = response_url and response_url_allowed(response_url, api_url)
@@ -63,7 +69,11 @@ class Private:
             log.warning("no way to answer user=%s privately", self.user)
             return
         try:
-            self.client.chat_postEphemeral(channel=self.channel, user=self.user, **reply)
+            if self.pacer is not None:
+                # The pacer waits out a rate limit (HTTP 429 Retry-After), then asks again.
+                self.pacer.call("chat.postEphemeral", self.channel, user=self.user, **reply)
+            else:
+                self.client.chat_postEphemeral(channel=self.channel, user=self.user, **reply)
         except SlackApiError as error:
             log.warning("chat.postEphemeral refused: %s", error.response.get("error"))
         except OSError as error:

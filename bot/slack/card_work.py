@@ -9,6 +9,7 @@ people clicking at once, changes the ticket once; the later click finds it alrea
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -76,7 +77,14 @@ class CardWork:
 
     def private(self, click: Click, client: WebClient) -> Private:
         """Return the way to answer the clicker only."""
-        return Private(client, click.user, click.channel, click.response_url, self.deps.api_url)
+        return Private(
+            client,
+            click.user,
+            click.channel,
+            click.response_url,
+            self.deps.api_url,
+            self.deps.pacer,
+        )
 
     def change(self, click: Click, client: WebClient) -> None:
         """Apply the change a click asks for, then redraw the card and thread a line under it."""
@@ -123,7 +131,7 @@ class CardWork:
             return False
         card = self.renderer.card(ticket, note)
         try:
-            client.chat_update(channel=click.channel, ts=click.card_ts, **card)
+            self._call(client, "chat.update", click.channel, ts=click.card_ts, **card)
         except SlackApiError as error:
             log.warning("card of ticket=%s not redrawn: %s", ticket.id, error.response.get("error"))
             return False
@@ -265,8 +273,21 @@ class CardWork:
         if not (click.channel and click.card_ts):
             return
         try:
-            client.chat_postMessage(channel=click.channel, thread_ts=click.card_ts, text=line)
+            self._call(
+                client, "chat.postMessage", click.channel, thread_ts=click.card_ts, text=line
+            )
         except SlackApiError as error:
             log.warning("thread line not posted: %s", error.response.get("error"))
         except OSError as error:
             log.warning("thread line not posted: %s", type(error).__name__)
+
+    def _call(self, client: WebClient, method: str, channel: str, **arguments: Any) -> None:
+        """Make a Web API call on the card's channel, through the pacer when there is one.
+
+        The pacer keeps the channel's calls in order and waits out a rate limit (HTTP 429
+        with Retry-After), so a click's redraw is not lost to a burst of triage posts.
+        """
+        if self.deps.pacer is not None:
+            self.deps.pacer.call(method, channel, **arguments)
+        else:
+            client.api_call(method, json={"channel": channel, **arguments})

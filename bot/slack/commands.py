@@ -14,6 +14,7 @@ from bot.settings import DEFAULT_SLACK_API_URL
 from bot.slack import blocks, texts
 from bot.slack.answers import Answers, Asker
 from bot.slack.card_post import CardPoster
+from bot.slack.command_reply import CommandReply
 from bot.slack.edge import malformed
 from bot.slack.followup import Followups
 from bot.slack.form_open import FormOpener
@@ -73,6 +74,7 @@ class TicketCommand:
             ack(**blocks.text_message(texts.MALFORMED_COMMAND, footer))
             return
         user = command["user_id"]
+        respond = CommandReply(respond, client, user, command.get("channel_id"))
         # Slack gives each invocation its own trigger_id: a second sight of one is a replay.
         if not self.deps.triggers.first_time(command["trigger_id"]):
             log.info("user=%s refused /ticket: trigger_id seen before (a replayed request)", user)

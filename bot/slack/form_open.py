@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -32,6 +33,7 @@ from bot.slack.form_views import (
     build_pick_view,
     build_ref_view,
 )
+from bot.slack.pacing import retry_after
 from bot.tickets.refs import parse_ticket_ref
 
 log = logging.getLogger(__name__)
@@ -105,16 +107,33 @@ class FormOpener:
     def update(
         self, client: WebClient, view_id: str, view: View, view_hash: str | None = None
     ) -> bool:
-        """Call views.update; return False when Slack refused or failed (the form was closed)."""
-        try:
-            client.views_update(view_id=view_id, view=view, hash=view_hash)
-        except SlackApiError as error:
-            log.info("views.update view=%s refused: %s", view_id, error.response.get("error"))
-            return False
-        except OSError as error:
-            log.warning("views.update view=%s failed: %s", view_id, type(error).__name__)
-            return False
-        return True
+        """Call views.update; return False when Slack refused or failed (the form was closed).
+
+        A rate limit (HTTP 429) is waited out for the seconds of its Retry-After, once, so the
+        form does not stay on "Loading" for good.
+        """
+        for attempt in (1, 2):
+            try:
+                client.views_update(view_id=view_id, view=view, hash=view_hash)
+            except SlackApiError as error:
+                code = error.response.get("error")
+                seconds = retry_after(error)
+                if seconds is None:
+                    log.info("views.update view=%s refused: %s", view_id, code)
+                    return False
+                if attempt == 2:
+                    log.warning("views.update view=%s refused: %s", view_id, code)
+                    return False
+                log.warning(
+                    "Slack rate limit on views.update view=%s: waiting %.1f s", view_id, seconds
+                )
+                time.sleep(seconds)
+            except OSError as error:
+                log.warning("views.update view=%s failed: %s", view_id, type(error).__name__)
+                return False
+            else:
+                return True
+        return False
 
     def fill_later(
         self,

@@ -133,7 +133,11 @@ def _readable(text: str, media_type: str) -> bool:
         payload = parse_body(text, media_type)
     except ValueError:
         return False
-    return isinstance(payload, dict)
+    if not isinstance(payload, dict):
+        return False
+    # Bolt reads the first of a payload's actions as an object without checking there is one.
+    actions = payload.get("actions", [{}])
+    return isinstance(actions, list) and bool(actions) and isinstance(actions[0], dict)
 
 
 # Form submissions, options requests and the ticket picker each hold a request thread for up

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from bot.tickets import hints
 from bot.tickets.result import Problem, ProblemKind
 from bot.whmcs import (
@@ -13,8 +11,6 @@ from bot.whmcs import (
     WhmcsUnknownOutcome,
     WhmcsUnreachable,
 )
-
-log = logging.getLogger(__name__)
 
 OPERATOR = "This is a setup problem for whoever runs ticketbot, not something you typed. "
 ACCESS_HINTS = {
@@ -33,17 +29,13 @@ ACCESS_HINTS = {
     "unknown_action": OPERATOR + "This WHMCS version does not know an API action the bot uses.",
     "other": OPERATOR + "WHMCS refused the bot's API credential.",
 }
-_logged_access: set[str] = set()
 
 
 def _access(error: WhmcsAccessError) -> Problem:
+    # NOTE: the transport already logged the refusal for the operator, in one line.
     hint = ACCESS_HINTS.get(error.kind, ACCESS_HINTS["other"]).format(
         ip=error.ip or "the bot's address", action=error.denied_action or "it needs"
     )
-    if error.message not in _logged_access:
-        # Log a configuration fault once, for the operator; never the credential itself.
-        _logged_access.add(error.message)
-        log.error("WHMCS refused the API credential: %s", error.message)
     return Problem(error.message, hint, ProblemKind.CONFIG)
 
 

@@ -233,7 +233,8 @@ class TicketService:
         try:
             self.client.update_ticket(ticket.id, plan.params)
         except WhmcsUnknownOutcome as error:
-            log.warning(
+            # The WHMCS client logged the fault; this is the decision that follows from it.
+            log.info(
                 "ticket=%s update answer unusable (%s): reading it back", ticket.id, error.reason
             )
             return self._read_back(ticket, plan, notice, None, error.reason)

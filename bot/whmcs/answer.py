@@ -82,9 +82,10 @@ def _raise_refusal(
     # Not every answer carries `result` (GetAdminUsers does not); some failures carry a
     # `warning`, or `status: "error"`, instead.
     if "warning" in answer:
-        raise WhmcsApiError(_redact(_message(answer, "warning"), secrets), action)
+        raise WhmcsApiError(_redact(_message(answer, "warning"), secrets), action, routine=False)
     if str(answer.get("status", "")).strip().lower() == "error":
-        raise WhmcsApiError(_redact(_message(answer, "message", "error"), secrets), action)
+        message = _redact(_message(answer, "message", "error"), secrets)
+        raise WhmcsApiError(message, action, routine=False)
 
 
 def _result(answer: dict[str, Any]) -> str:

@@ -25,7 +25,16 @@ class WhmcsError(Exception):
 
 
 class WhmcsApiError(WhmcsError):
-    """WHMCS refused the action; `.message` is WHMCS's own text."""
+    """WHMCS refused the action; `.message` is WHMCS's own text.
+
+    `.routine` is False when the refusal came as a `warning` or `status: "error"` body instead
+    of WHMCS's documented error shape: maintenance mode or a security module in front of the
+    API, which the operator should hear about.
+    """
+
+    def __init__(self, message: str, action: str = "", routine: bool = True) -> None:
+        super().__init__(message, action)
+        self.routine = routine
 
 
 class WhmcsAccessError(WhmcsError):

@@ -104,8 +104,10 @@ class Transport:
         except WhmcsError as error:
             if isinstance(error, WhmcsAccessError) and self._hold.start(error):
                 raise  # the hold logged its one error line
-            # A documented refusal (Ticket ID Not Found, ...) is routine; faults are warnings.
-            level = logging.DEBUG if isinstance(error, WhmcsApiError) else logging.WARNING
+            # A documented refusal (Ticket ID Not Found, ...) is routine; faults are warnings,
+            # and so is a refusal in another shape (maintenance mode, a security module).
+            routine = isinstance(error, WhmcsApiError) and error.routine
+            level = logging.DEBUG if routine else logging.WARNING
             log.log(level, "WHMCS action=%s failed %s", action, _failure(error))
             raise
 

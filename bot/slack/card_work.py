@@ -202,21 +202,16 @@ class CardWork:
     ) -> UpdateResult:
         """Change the ticket through the service, and record the attempt."""
         answers = self.deps.answers
-        admin_id = identity.admin.id
+        user, admin_id, ref = click.user, identity.admin.id, click.ref.label
+        entry_id = trail.begin(answers.store, user, admin_id, ref, SOURCE)
         try:
             result = answers.service.update(request, identity.admin, click.requester, gate)
         except Exception:
             trail.record_failure(
-                answers.store,
-                click.user,
-                admin_id,
-                click.ref.label,
-                "failed",
-                "internal error",
-                SOURCE,
+                answers.store, user, admin_id, ref, "failed", "internal error", SOURCE, entry_id
             )
             raise
-        trail.record_update(answers.store, click.user, admin_id, click.ref.label, result, SOURCE)
+        trail.record_update(answers.store, user, admin_id, ref, result, SOURCE, entry_id)
         return result
 
     def _answer(self, click: Click, client: WebClient, result: UpdateResult) -> None:

@@ -172,9 +172,11 @@ def _check_role_names(config: Config) -> None:
         )
     for user in config.users.values():
         if user.role is not None and user.role not in known:
+            closest = difflib.get_close_matches(user.role, sorted(known), n=1, cutoff=0.6)
+            advice = f" (did you mean {closest[0]!r}?)" if closest else ""
             raise SettingsError(
-                f"users.{user.slack_user} has the role {user.role!r}, which is not defined; "
-                f"roles: {', '.join(sorted(known))}"
+                f"users.{user.slack_user} has the role {user.role!r}, which is not defined"
+                f"{advice}; roles: {', '.join(sorted(known))}"
             )
 
 

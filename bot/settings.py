@@ -165,7 +165,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     whmcs_url = _http_url(env, "WHMCS_URL")
     identifier = secret = None
     if whmcs_url is not None:
-        hint = "create an API credential in WHMCS (System Settings > API Credentials)"
+        hint = "create an API credential in WHMCS (Configuration > System Settings > Manage API Credentials)"
         identifier = _required(env, "WHMCS_IDENTIFIER", hint)
         secret = _required(env, "WHMCS_SECRET", hint)
     api_url = _http_url(env, "SLACK_API_URL") or DEFAULT_SLACK_API_URL

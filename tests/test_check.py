@@ -193,8 +193,8 @@ def test_an_api_role_without_addticketnote_is_named(env: dict[str, str], sandbox
     assert done.status == 1
     assert done.with_status("FAIL") == [
         (
-            "FAIL  WHMCS API role does not allow AddTicketNote: add it under System Settings > "
-            "API Roles (the credential's role)"
+            "FAIL  WHMCS API role does not allow AddTicketNote: add it to the credential's role "
+            "under Configuration > System Settings > Manage API Credentials, API Roles tab"
         )
     ]
     # The other actions are still probed.
@@ -372,3 +372,32 @@ def test_a_ticket_from_the_future_warns_of_the_time_zone(env: dict[str, str]) ->
     assert done.status == 0
     line = done.line_with("WHMCS_TIMEZONE America/New_York looks wrong")
     assert line.startswith("warn") and "set WHMCS_TIMEZONE to the WHMCS server's time zone" in line
+
+
+def test_a_credential_without_whmcs_url_fails(env: dict[str, str]) -> None:
+    del env["WHMCS_URL"]
+
+    done = check(env)
+
+    assert done.status == 1
+    assert "WHMCS_URL is not" in done.line_with("WHMCS_IDENTIFIER or WHMCS_SECRET is set")
+    assert env["WHMCS_SECRET"] not in "\n".join(done.lines)
+
+
+def test_route_departments_and_statuses_whmcs_lacks_are_named(env: dict[str, str]) -> None:
+    config = Path(env["TICKETBOT_CONFIG"])
+    routes = '[[triage]]\nchannel = "C0TECH"\ndepartments = ["Technical", 99]\n'
+    routes += 'statuses = ["Opn"]\n'
+    routes += '[[triage]]\nchannel = "C0TECH"\ndepartments = ["billing"]\n'
+    config.write_text(CONFIG + routes, "utf-8")
+
+    done = check(env)
+
+    assert done.status == 1
+    failed = "\n".join(done.with_status("FAIL"))
+    first = CONFIG.count("[[triage]]") + 1  # the routes added here come after CONFIG's own
+    assert f"triage route {first} names department 'Technical', which WHMCS does not" in failed
+    assert f"triage route {first} names department id 99" in failed
+    assert "Technical Support" in failed, "the real names are not listed"
+    assert f"triage route {first} names the status 'Opn'" in failed
+    assert done.line_with(f"triage route {first + 1} to C0TECH: 1 department(s) found in WHMCS")

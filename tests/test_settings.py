@@ -218,3 +218,9 @@ def test_the_example_config_in_the_repository_is_valid() -> None:
     example = Path(__file__).resolve().parents[1] / "ticketbot.example.toml"
     config = parse_config(tomllib.loads(example.read_text(encoding="utf-8")))
     assert config.default_role == "agent" and config.staff_notes
+
+
+def test_a_misspelt_role_is_answered_with_the_closest_role() -> None:
+    with pytest.raises(SettingsError) as stopped:
+        parse_config({"users": {"U0123ABCD": {"admin": 1, "role": "leed"}}})
+    assert "has the role 'leed', which is not defined (did you mean 'lead'?)" in str(stopped.value)

@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 
 from bot.check import texts
 from bot.check.report import Report, printing
+from bot.check.routes import check_routes
 from bot.check.settings import SLACK_SETTINGS, WHMCS_SETTINGS, check_config, check_settings
 from bot.check.slack import check_app_token, check_bot_token, check_triage_channels, slack_client
 from bot.check.users import check_users
@@ -75,6 +76,10 @@ def run_check(env: Mapping[str, str], out: TextIO) -> int:
             check_triage_channels(slack, [route.channel for route in config.triage], bot, report)
 
     readings = None
+    credential = any(env.get(name, "").strip() for name in ("WHMCS_IDENTIFIER", "WHMCS_SECRET"))
+    if credential and not env.get("WHMCS_URL", "").strip():
+        # A credential without an address is a line of .env.example left commented out.
+        report.fail(texts.CREDENTIAL_WITHOUT_URL)
     whmcs_settings = checked.usable_for(WHMCS_SETTINGS)
     if whmcs_settings is None:
         _not_checked(report, "WHMCS", checked.wrong & WHMCS_SETTINGS)
@@ -85,6 +90,8 @@ def run_check(env: Mapping[str, str], out: TextIO) -> int:
         report.warn(texts.CONFIG_NOT_CHECKED.format(path=config_path))
     else:
         _check_linked_users(config, slack if bot is not None else None, readings, report)
+        if readings is not None:
+            check_routes(config, readings, report)
     return 1 if report.failed else 0
 
 

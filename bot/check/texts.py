@@ -88,8 +88,9 @@ WHMCS_STOPPED_LOGIN = (
     "failed logins"
 )
 ACCESS_IP = (
-    "WHMCS refused this host's address {ip} (Invalid IP {ip}): allow {ip} under System Settings "
-    "> General Settings > Security > API IP Access Restriction, or set an access key in WHMCS's "
+    "WHMCS refused this host's address {ip} (Invalid IP {ip}): allow {ip} under Configuration > "
+    "System Settings > General Settings, Security tab, API IP Access Restriction, or set an "
+    "access key in WHMCS's "
     "configuration.php ($api_access_key) and put the same value in WHMCS_ACCESS_KEY"
 )
 ACCESS_KEY = (
@@ -99,23 +100,23 @@ ACCESS_KEY = (
 )
 ACCESS_BANNED = (
     "WHMCS has banned this host's address after repeated failed logins (IP Banned): fix "
-    "WHMCS_IDENTIFIER and WHMCS_SECRET, then remove the ban in WHMCS under System Settings > "
-    "Banned IPs, or wait for it to expire (30 minutes)"
+    "WHMCS_IDENTIFIER and WHMCS_SECRET, then remove the ban in WHMCS under Configuration > "
+    "System Settings > Banned IPs, or wait for it to expire (30 minutes)"
 )
 ACCESS_CREDENTIALS = (
     "WHMCS did not accept the API credential (Invalid or missing credentials): WHMCS knows no "
-    "credential with this WHMCS_IDENTIFIER; copy the identifier and secret again from System "
-    "Settings > API Credentials"
+    "credential with this WHMCS_IDENTIFIER; copy the identifier and secret again from "
+    "Configuration > System Settings > Manage API Credentials"
 )
 ACCESS_AUTHENTICATION = (
     "WHMCS did not accept the API credential (Authentication Failed): WHMCS_SECRET does not "
-    "match WHMCS_IDENTIFIER; generate a new secret under System Settings > API Credentials and "
-    "put it in WHMCS_SECRET"
+    "match WHMCS_IDENTIFIER; generate a new secret under Configuration > System "
+    "Settings > Manage API Credentials and put it in WHMCS_SECRET"
 )
 ACTION_ALLOWED = "WHMCS API role allows {action}"
 ACTION_DENIED = (
-    "WHMCS API role does not allow {action}: add it under System Settings > API Roles (the "
-    "credential's role)"
+    "WHMCS API role does not allow {action}: add it to the credential's role under "
+    "Configuration > System Settings > Manage API Credentials, API Roles tab"
 )
 ACTION_UNKNOWN = (
     "WHMCS does not know the API action {action} ({message}): update WHMCS; the bot needs "
@@ -157,3 +158,20 @@ ADMIN_DISABLED = (
     "enable the admin, or link the user to an enabled one"
 )
 ADMINS_NOT_READ = "[users] not checked against WHMCS's admins: GetAdminUsers could not be read"
+
+# [[triage]] routes against WHMCS
+ROUTE_NO_SUCH_NAME = "names department {name!r}, which WHMCS does not have"
+ROUTE_NO_SUCH_ID = "names department id {id}, which WHMCS does not have"
+ROUTE_DEPARTMENT = (
+    "triage route {number} {problem}: its tickets would never reach the channel; WHMCS's "
+    "departments are {departments}"
+)
+ROUTE_STATUS = (
+    "triage route {number} names the status {status!r}, which WHMCS does not have: check "
+    "Configuration > System Settings > Ticket Statuses"
+)
+ROUTE_OK = "triage route {number} to {channel}: {count} department(s) found in WHMCS"
+CREDENTIAL_WITHOUT_URL = (
+    "WHMCS_IDENTIFIER or WHMCS_SECRET is set but WHMCS_URL is not, so the bot would use its "
+    "built-in sandbox instead of your WHMCS: set WHMCS_URL in .env"
+)

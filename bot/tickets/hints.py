@@ -34,6 +34,12 @@ def status_invalid(titles: Iterable[str]) -> str:
 
 def ticket_not_found(ref: str) -> str:
     """Say that no ticket matches a reference, and how tickets are named."""
+    if ref.startswith("#") and ref[1:].isdigit():
+        # "#42" is read as ticket number 42; people often mean the id shown as "(id 42)".
+        return (
+            f"No ticket has the ticket number {ref[1:]}. With a # the bot looks for a ticket "
+            f"number; for the ticket whose id is {ref[1:]}, type /ticket {ref[1:]} without the #."
+        )
     return (
         f"No ticket matches {ref}. Name a ticket by its internal id, as in /ticket 1234, or by "
         "its ticket number with a #, as in /ticket #ABC-123456; both are shown in WHMCS."

@@ -15,17 +15,18 @@ from bot.whmcs import (
 OPERATOR = "This is a setup problem for whoever runs ticketbot, not something you typed. "
 ACCESS_HINTS = {
     "ip": OPERATOR + "Add the bot's address ({ip}) to the API IP allow-list in WHMCS "
-    "(System Settings > General Settings > Security), or set WHMCS_ACCESS_KEY.",
+    "(Configuration > System Settings > General Settings, Security tab), or set "
+    "WHMCS_ACCESS_KEY.",
     "access_key": OPERATOR + "WHMCS_ACCESS_KEY does not match the access key in WHMCS's "
     "configuration.php.",
     "banned": OPERATOR + "WHMCS banned the bot's address after failed logins. Remove the ban in "
-    "WHMCS (Utilities > Logs > Banned IPs... or the Security settings) and fix the credentials.",
-    "credentials": OPERATOR + "Check WHMCS_IDENTIFIER and WHMCS_SECRET against System Settings > "
-    "API Credentials.",
+    "WHMCS (Configuration > System Settings > Banned IPs) and fix the credentials.",
+    "credentials": OPERATOR + "Check WHMCS_IDENTIFIER and WHMCS_SECRET against Configuration > "
+    "System Settings > Manage API Credentials.",
     "authentication": OPERATOR + "WHMCS_SECRET is wrong for this identifier. Generate a new "
-    "secret in System Settings > API Credentials.",
+    "secret in Configuration > System Settings > Manage API Credentials.",
     "permission": OPERATOR + "Allow the API action {action} in the credential's API role "
-    "(System Settings > API Credentials > API Roles).",
+    "(Configuration > System Settings > Manage API Credentials, API Roles tab).",
     "unknown_action": OPERATOR + "This WHMCS version does not know an API action the bot uses.",
     "other": OPERATOR + "WHMCS refused the bot's API credential.",
 }

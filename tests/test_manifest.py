@@ -152,7 +152,7 @@ def _name_too_long(m: dict[str, Any]) -> None:
 
 
 def _unfurl_domain_with_scheme(m: dict[str, Any]) -> None:
-    m["features"]["unfurl_domains"] = ["https://whmcs.example.com"]
+    m["features"]["unfurl_domains"] = ["https://billing.example.com"]
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import yaml
@@ -73,6 +73,11 @@ class Fault:
 
 class FakeSlack:
     """Serve a stateful fake of the Slack Web API and of response URLs on 127.0.0.1."""
+
+    # Called as (method, channel, content) for every message a channel's members can read:
+    # chat.postMessage and chat.update outside direct messages, chat.unfurl, and response_url
+    # posts made "in_channel". Shared by every fake, so a test run can check all of them.
+    on_channel_post: ClassVar[Callable[[str, str, Any], None] | None] = None
 
     def __init__(
         self,
@@ -435,6 +440,8 @@ class FakeSlack:
                 accepted.append(json.loads(body))
             except ValueError:
                 return 400, "invalid_payload"
+            if isinstance(accepted[-1], dict) and accepted[-1].get("response_type") == "in_channel":
+                self._channel_post("response_url", "in_channel", accepted[-1])
             return 200, "ok"
 
     # -- Socket Mode -----------------------------------------------------------------------
@@ -498,6 +505,7 @@ class FakeSlack:
         if args.get("thread_ts"):
             message["thread_ts"] = args["thread_ts"]
         self._messages.setdefault(channel, []).append(message)
+        self._channel_post("chat.postMessage", channel, message)
         return {"channel": channel, "ts": message["ts"], "message": message}
 
     def _chat_post_ephemeral(self, args: Args) -> Args:
@@ -514,6 +522,7 @@ class FakeSlack:
         message = self._message(channel, args.get("ts"))
         message.update(_message_content(args))
         message["edited"] = {"user": BOT_USER_ID, "ts": self._next_ts()}
+        self._channel_post("chat.update", channel, message)
         return {"channel": channel, "ts": message["ts"], "text": message.get("text", "")}
 
     def _chat_get_permalink(self, args: Args) -> Args:
@@ -528,6 +537,7 @@ class FakeSlack:
         )
         if not targeted or not isinstance(args.get("unfurls"), dict):
             raise SlackError("invalid_arguments")
+        self._channel_post("chat.unfurl", str(args.get("channel") or "-"), args["unfurls"])
         return {}
 
     def _views_open(self, args: Args) -> Args:
@@ -601,6 +611,12 @@ class FakeSlack:
         return {"messages": messages, "has_more": False, "response_metadata": {"next_cursor": ""}}
 
     # -- state -----------------------------------------------------------------------------
+
+    def _channel_post(self, method: str, channel: str, content: Any) -> None:
+        """Pass a message a channel can read to the shared hook; direct messages stay private."""
+        hook = FakeSlack.on_channel_post
+        if hook is not None and not channel.startswith("D"):
+            hook(method, channel, copy.deepcopy(content))
 
     def _channel(self, channel: Any) -> str:
         if not isinstance(channel, str) or not channel:

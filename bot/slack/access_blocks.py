@@ -7,11 +7,12 @@ from typing import Any
 
 from bot.access import Identity, Unlinked
 from bot.slack import texts
-from bot.slack.blocks import Block, context, header, message, section
-from bot.slack.mrkdwn import escape, inline
+from bot.slack.blocks import SECTION_LIMIT, Block, context, header, message, section
+from bot.slack.mrkdwn import cut, escape, inline
 from bot.store import AuditEntry
 
 HISTORY_LIMIT = 15
+HISTORY_LINE_LIMIT = 1500  # the line's mention of who acted comes first, so a cut keeps it
 PRIVATE_LABELS = {"Name", "Email", "CC", "Opening message"}
 # Which help line each permission unlocks.
 HELP_ACTIONS = {
@@ -124,14 +125,30 @@ def history_message(
     if not entries:
         return message([header(title), section(texts.HISTORY_NONE)], title, footer)
     lines = [
-        texts.HISTORY_LINE.format(
-            at=entry.at.replace("T", " ").removesuffix("Z") + " UTC",
-            user=entry.slack_user,
-            outcome=texts.OUTCOME_WORDS.get(entry.outcome, escape(entry.outcome)),
-            source=texts.HISTORY_SOURCES.get(entry.source, escape(entry.source)),
-            changes=_changes(entry) if entry.changes else inline(entry.detail or "-", 300),
+        cut(
+            texts.HISTORY_LINE.format(
+                at=entry.at.replace("T", " ").removesuffix("Z") + " UTC",
+                user=entry.slack_user,
+                outcome=texts.OUTCOME_WORDS.get(entry.outcome, escape(entry.outcome)),
+                source=texts.HISTORY_SOURCES.get(entry.source, escape(entry.source)),
+                changes=_changes(entry) if entry.changes else inline(entry.detail or "-", 300),
+            ),
+            HISTORY_LINE_LIMIT,
         )
         for entry in entries[:HISTORY_LIMIT]
     ]
-    sections = [section("\n".join(lines[i : i + 5])) for i in range(0, len(lines), 5)]
-    return message([header(title), *sections], title, footer)
+    return message([header(title), *_sections(lines)], title, footer)
+
+
+def _sections(lines: Sequence[str]) -> list[Block]:
+    """Put whole lines into sections of at most 3000 characters: a cut line loses its mention."""
+    sections: list[Block] = []
+    taken: list[str] = []
+    for line in lines:
+        if taken and sum(len(x) + 1 for x in taken) + len(line) > SECTION_LIMIT:
+            sections.append(section("\n".join(taken)))
+            taken = []
+        taken.append(line)
+    if taken:
+        sections.append(section("\n".join(taken)))
+    return sections

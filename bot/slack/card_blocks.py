@@ -41,8 +41,10 @@ MENUS_BLOCK = "card_menus"
 CLOSED = "Closed"
 REOPENED = "Open"
 _WHMCS_DATE = "%Y-%m-%d %H:%M:%S"
-# Anything shaped like an email address: a card never shows one, even inside a name.
-_EMAIL = re.compile(r"[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+")
+# Anything shaped like an email address: a card never shows one, even inside a name. A match
+# starts only where a run of address characters starts, so a long run costs one pass, not one
+# pass per character.
+_EMAIL = re.compile(r"(?<![^\s<>@])[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+")
 
 
 @dataclass(frozen=True)

@@ -219,7 +219,8 @@ def start_triage(
     answers = cards.answers
     service = answers.service
     state = TriageState(answers.store)
-    keeper = CardKeeper(state, service.client)
+    keeper = CardKeeper(state, service.client, service.catalog)
+    service.on_written = keeper.note
     renderer = CardRenderer(cards)
     pacer = cards.pacer if cards.pacer is not None else Pacer(slack)
     slack_cards = SlackCards(renderer, pacer, config.triage)
@@ -228,7 +229,13 @@ def start_triage(
     if not config.triage:
         return None
     poller = Poller(
-        service.client, service.catalog, state, config.triage, slack_cards, settings.whmcs_timezone
+        service.client,
+        service.catalog,
+        state,
+        config.triage,
+        slack_cards,
+        settings.whmcs_timezone,
+        serialised=service.serialised,
     )
     channels = len({route.channel for route in config.triage})
     log.info(

@@ -77,6 +77,9 @@ class TicketService:
         self.write_notes = write_notes
         self.locks = TicketLocks()
         self.absent_numbers = AbsentNumbers(number_ttl)
+        # Told of each change while the ticket's lock is still held, so that whatever follows
+        # the ticket (triage) learns of it before anyone else can read the ticket anew.
+        self.on_written: Callable[[UpdateResult], None] | None = None
 
     def serialised(self, ticket_id: int) -> AbstractContextManager[None]:
         """Hold the ticket's lock: no other update of it from this bot runs meanwhile.
@@ -155,6 +158,11 @@ class TicketService:
             return UpdateResult(Outcome.REFUSED, problems=problems, actor=actor.full_name)
         with self.serialised(ticket.id):
             result = self._update_held(ticket, notice, moment, request, actor, gate)
+            if self.on_written is not None and result.outcome in (Outcome.DONE, Outcome.PARTIAL):
+                try:
+                    self.on_written(result)
+                except Exception:
+                    log.exception("ticket=%s change not passed on", ticket.id)
         result = self._add_note(result, requester, actor)
         return replace(result, actor=actor.full_name)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -83,6 +84,7 @@ class Poller:
         timezone: ZoneInfo,
         clock: Callable[[], float] = time.time,
         page_size: int = PAGE_SIZE,
+        serialised: Callable[[int], AbstractContextManager[None]] | None = None,
     ) -> None:
         self.client = client
         self.catalog = catalog
@@ -92,6 +94,8 @@ class Poller:
         self.timezone = timezone
         self.clock = clock
         self.page_size = page_size
+        # The lock each change from Slack holds while it writes and notes a ticket.
+        self.serialised = serialised or (lambda ticket_id: nullcontext())
         self._reported_missing: set[str] = set()
 
     def poll(self) -> PollReport:
@@ -217,6 +221,11 @@ class _Poll:
     def follow(self, ticket: Ticket, old: Seen | None, active: bool) -> None:
         """Post, update and remember what one ticket needs."""
         poller = self.poller
+        if old is not None and _moved(old, ticket):
+            # Read what is remembered anew, after any change from Slack in flight has been
+            # noted: the news may be the bot's own change, which is not told twice.
+            with poller.serialised(ticket.id):
+                old = poller.state.seen_one(ticket.id) or old
         if old is not None and old.noted_at > self.started:
             return  # changed from Slack after this poll read WHMCS: its news is newer
         admitted = {
@@ -348,6 +357,18 @@ class _Poll:
 
     def _seen(self, ticket: Ticket, active: bool, channels: set[str]) -> Seen:
         return Seen.of(ticket, active, channels, noted_at=self.started)
+
+
+def _moved(old: Seen, ticket: Ticket) -> bool:
+    """Say whether a ticket's triage values differ from those remembered."""
+    return (
+        old.status != ticket.status
+        or old.priority != ticket.priority
+        or old.deptid != ticket.deptid
+        or old.flag != ticket.flag
+        or old.subject != ticket.subject
+        or old.lastreply != ticket.lastreply
+    )
 
 
 def _differs(old: Seen, new: Seen) -> bool:

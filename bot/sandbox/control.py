@@ -5,7 +5,12 @@ Routes:
 - `POST /_sandbox/tickets/<id>`: set stored fields directly, as an admin would in the admin
   area; creates the ticket when the id is new. `lastreply` changes only when given.
 - `GET|DELETE /_sandbox/calls`: the API calls received, or clear them.
-- `GET|POST|DELETE /_sandbox/faults`: the injected faults (see `bot.sandbox.faults`).
+- `GET|DELETE /_sandbox/connections`: `{"accepted": n}`, the TCP connections the server
+  accepted (every request, API or control, on a new connection counts), or start from zero.
+- `GET|POST|DELETE /_sandbox/faults`: the injected faults (see `bot.sandbox.faults`): one fault
+  for matching calls, or `{"random": {"rate": 0.1, "seed": 7, "kinds": [...]}}`.
+- `GET /_sandbox/faults/injected`: each fault injected since faults were last set (time, action,
+  kind); DELETE of the faults keeps this record.
 - `GET|POST /_sandbox/access`: `allowed_ips`, `access_key`, `allowed_actions`, `reset_bans`.
 - `POST /_sandbox/admins/<id>`: set `supportDepartmentIds`, `receivesTicketNotifications`,
   `isDisabled`, `roleId`.
@@ -77,14 +82,21 @@ def _route(install: Install, method: str, parts: list[str], payload: Any) -> Out
         case "DELETE", ["calls"]:
             install.calls.clear()
             return 200, []
+        case "GET", ["connections"]:
+            return 200, {"accepted": install.connections.total()}
+        case "DELETE", ["connections"]:
+            install.connections.clear()
+            return 200, {"accepted": 0}
         case "GET", ["faults"]:
             return 200, install.faults.describe()
         case "POST", ["faults"]:
             install.faults.set(payload)
             log.info("faults set: %s", install.faults.describe())
             return 200, install.faults.describe()
+        case "GET", ["faults", "injected"]:
+            return 200, install.faults.injected()
         case "DELETE", ["faults"]:
-            install.faults.clear()
+            install.faults.clear(keep_record=True)
             return 200, install.faults.describe()
         case "GET", ["access"]:
             return 200, _access(install)

@@ -7,6 +7,7 @@ import sqlite3
 
 from bot.sandbox.actions import ACTIONS
 from bot.sandbox.calls import CallLog
+from bot.sandbox.connections import ConnectionCount
 from bot.sandbox.demo_catalog import seed_catalog
 from bot.sandbox.demo_tickets import seed_tickets
 from bot.sandbox.faults import FaultPlan
@@ -34,6 +35,7 @@ class Install:
         self.gate = Gate(identifier, secret, ACTIONS, access_key)
         self.faults = FaultPlan()
         self.calls = CallLog()
+        self.connections = ConnectionCount()
         self.admin_id = API_ADMIN_ID
         self._seed_demo = seed_demo
         with self.store.transaction() as db:

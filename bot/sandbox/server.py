@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from bot.sandbox.handler import API_PATH, SandboxHTTPServer
 from bot.sandbox.install import Install
@@ -16,6 +16,16 @@ DEFAULT_IDENTIFIER = "ticketbot-demo"
 DEFAULT_SECRET = "sandbox-secret-change-me"
 # How often the serving loop looks for a stop request; keeps stop() quick.
 POLL_SECONDS = 0.05
+
+
+class CountingHTTPServer(SandboxHTTPServer):
+    """The sandbox's HTTP server, counting each TCP connection it accepts in the install."""
+
+    def get_request(self) -> tuple[Any, Any]:
+        """Accept one connection and count it."""
+        accepted = super().get_request()
+        self.install.connections.accepted()
+        return accepted
 
 
 class Sandbox:
@@ -43,7 +53,7 @@ class Sandbox:
         self.secret = secret
         self.install = Install(db_path, identifier, secret, access_key, seed_demo)
         try:
-            self._httpd = SandboxHTTPServer((host, port), self.install)
+            self._httpd = CountingHTTPServer((host, port), self.install)
         except OSError:
             self.install.close()
             raise

@@ -131,7 +131,7 @@ class FakeSlack:
         if self._server is not None:
             return self
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _RequestHandler)
+        server = _Server(("127.0.0.1", 0), _RequestHandler)
         server.daemon_threads = True
         server.fake = self  # type: ignore[attr-defined]
         self._server = server
@@ -665,6 +665,14 @@ class FakeSlack:
         }
         self._views[view["id"]] = view
         return view
+
+
+class _Server(ThreadingHTTPServer):
+    """A threading server that queues bursts of connections, as Slack's servers would take."""
+
+    # socketserver listens with a backlog of 5; the bot's follow-up threads open a connection
+    # per response_url post, and a dropped attempt is retried by TCP only after 1, 3, 7... s.
+    request_queue_size = 256
 
 
 class _RequestHandler(BaseHTTPRequestHandler):

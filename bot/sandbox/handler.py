@@ -23,6 +23,8 @@ class SandboxHTTPServer(ThreadingHTTPServer):
     """A threading HTTP server that carries the install it serves."""
 
     daemon_threads = True
+    # socketserver's backlog of 5 drops bursts of new connections (the bot opens up to 16).
+    request_queue_size = 128
     # Stopping must not wait for a request that hangs on purpose (timeout_after_write).
     block_on_close = False
 

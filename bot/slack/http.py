@@ -24,6 +24,7 @@ MAX_BODY = 1024 * 1024
 # waitress refuses a body this large from its Content-Length alone, before reading any of it;
 # bodies between MAX_BODY and this reach SlackWsgi, which refuses them with a log line.
 SERVER_MAX_BODY = 2 * MAX_BODY
+CONNECTION_LIMIT = 1000
 # Slack sends slash commands and interactions form-encoded, and Events API callbacks as JSON.
 CONTENT_TYPES = ("application/x-www-form-urlencoded", "application/json")
 # Slack: refuse a request whose timestamp is more than 5 minutes from now (replay protection).
@@ -162,6 +163,9 @@ class HttpServer:
             ident="ticketbot",
             clear_untrusted_proxy_headers=True,
             max_request_body_size=SERVER_MAX_BODY,
+            # Past waitress's default of 100 open connections a new request waits for an idle
+            # one to time out, far beyond the 3 seconds Slack gives an ack.
+            connection_limit=CONNECTION_LIMIT,
         )
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -106,25 +107,12 @@ def build_policy(config: Config, catalog: Catalog) -> Policy:
 def build_bot(settings: Settings, config: Config) -> Bot:
     """Connect to WHMCS (or start the sandbox) and build the Bolt app."""
     check_reachable(settings.slack_bot_token, settings.slack_api_url)
-    sandbox = None
+    sandbox = login = None
     if settings.uses_sandbox:
-        sandbox, url, identifier, secret = start_sandbox()
-        log.info("built-in sandbox WHMCS serving at %s", url)
-    else:
-        assert settings.whmcs_url and settings.whmcs_identifier and settings.whmcs_secret
-        url, identifier, secret = (
-            settings.whmcs_url,
-            settings.whmcs_identifier,
-            settings.whmcs_secret,
-        )
-    transport = Transport(
-        url,
-        identifier,
-        secret,
-        access_key=settings.whmcs_access_key,
-        timeout=settings.whmcs_timeout,
-        pool_size=config.whmcs_concurrency,
-    )
+        sandbox, *login = start_sandbox()
+        log.info("built-in sandbox WHMCS serving at %s", sandbox.url)
+    transport = whmcs_transport(settings, config.whmcs_concurrency, login)
+    url = login[0] if login else str(settings.whmcs_url)
     client = WhmcsClient(transport)
     catalog = Catalog(client, ttl=config.catalog_ttl)
     store = Store(settings.db_path)
@@ -247,6 +235,29 @@ def start_triage(
         config.triage_interval,
     )
     return PollLoop(poller, config.triage_interval).start()
+
+
+def whmcs_transport(
+    settings: Settings, pool_size: int, sandbox_login: Sequence[str] | None = None
+) -> Transport:
+    """Return the transport to WHMCS_URL, or to a sandbox's url, identifier and secret."""
+    if sandbox_login is not None:
+        url, identifier, secret = sandbox_login
+    else:
+        assert settings.whmcs_url and settings.whmcs_identifier and settings.whmcs_secret
+        url, identifier, secret = (
+            settings.whmcs_url,
+            settings.whmcs_identifier,
+            settings.whmcs_secret,
+        )
+    return Transport(
+        url,
+        identifier,
+        secret,
+        access_key=settings.whmcs_access_key,
+        timeout=settings.whmcs_timeout,
+        pool_size=pool_size,
+    )
 
 
 def admin_url(whmcs_url: str) -> str:

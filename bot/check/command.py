@@ -22,8 +22,9 @@ from bot.check.users import check_users
 from bot.check.whmcs import WhmcsReadings, probe_every_action
 from bot.check.whmcs_clock import check_clock
 from bot.config import Config
+from bot.runtime import whmcs_transport
 from bot.settings import Settings, read_environment
-from bot.whmcs import Transport, WhmcsClient
+from bot.whmcs import WhmcsClient
 
 # The variables whose values no line may show, even in part.
 SECRET_SETTINGS = (
@@ -114,22 +115,8 @@ def _whmcs_client(settings: Settings, report: Report) -> Iterator[WhmcsClient]:
         secret = secrets.token_urlsafe(24)
         report.keep_out(secret)
         sandbox = Sandbox(identifier=BUILTIN_IDENTIFIER, secret=secret).start()
-        url, identifier = sandbox.url, BUILTIN_IDENTIFIER
-    else:
-        assert settings.whmcs_url and settings.whmcs_identifier and settings.whmcs_secret
-        url, identifier, secret = (
-            settings.whmcs_url,
-            settings.whmcs_identifier,
-            settings.whmcs_secret,
-        )
-    transport = Transport(
-        url,
-        identifier,
-        secret,
-        access_key=settings.whmcs_access_key,
-        timeout=settings.whmcs_timeout,
-        pool_size=1,
-    )
+        login = [sandbox.url, BUILTIN_IDENTIFIER, secret]
+    transport = whmcs_transport(settings, 1, login if sandbox is not None else None)
     try:
         yield WhmcsClient(transport)
     finally:

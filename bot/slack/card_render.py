@@ -9,7 +9,6 @@ from typing import Any
 from bot.slack import card_notes
 from bot.slack.card_blocks import CardFacts, build_card
 from bot.slack.card_deps import CardDeps
-from bot.tickets.catalog import Catalog
 from bot.whmcs import Ticket, WhmcsError
 
 log = logging.getLogger(__name__)
@@ -42,7 +41,7 @@ class CardRenderer:
             flagged = admin.full_name if admin else ""
         if not ticket.deptname:
             # GetTickets entries carry the department's id only.
-            ticket = replace(ticket, deptname=_department_name(catalog, ticket.deptid))
+            ticket = replace(ticket, deptname=catalog.department_name(ticket.deptid) or "")
         facts = CardFacts(
             statuses,
             flagged,
@@ -60,12 +59,3 @@ class CardRenderer:
         if entry is None:
             return None
         return card_notes.note(entry.changes, entry.slack_user, entry.at)
-
-
-def _department_name(catalog: Catalog, deptid: int) -> str:
-    """Return a department's name from WHMCS's list; empty when it is not there."""
-    try:
-        found = catalog.departments.find(lambda department: department.id == deptid)
-    except WhmcsError:
-        return ""
-    return found.name if found else ""

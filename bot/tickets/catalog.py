@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from bot.whmcs import Admin, Department, Status, WhmcsClient
+from bot.whmcs import Admin, Department, Status, WhmcsClient, WhmcsError
 
 T = TypeVar("T")
 MISS_REFRESH = 10.0
@@ -55,6 +55,14 @@ class Catalog:
         self.statuses = _Cached[Status](client.get_statuses, ttl, clock)
         self.departments = _Cached[Department](client.get_departments, ttl, clock)
         self.admins = _Cached[Admin](client.get_admins, ttl, clock)
+
+    def department_name(self, deptid: int) -> str | None:
+        """Return a department's name, or None when WHMCS's list lacks it or cannot be read."""
+        try:
+            found = self.departments.find(lambda department: department.id == deptid)
+        except WhmcsError:
+            return None
+        return found.name if found else None
 
     def admin(self, admin_id: int) -> Admin | None:
         """Return the enabled admin with this id, or None."""

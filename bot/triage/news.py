@@ -32,11 +32,7 @@ class News:
 
 def department_name(catalog: Catalog, deptid: int) -> str:
     """Name a department by id, or say its id when WHMCS does not list it."""
-    try:
-        found = catalog.departments.find(lambda department: department.id == deptid)
-    except WhmcsError:
-        found = None
-    return found.name if found else f"department {deptid}"
+    return catalog.department_name(deptid) or f"department {deptid}"
 
 
 def flag_name(catalog: Catalog, admin_id: int) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.cookiejar
 import logging
 import threading
 import time
@@ -10,11 +9,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import requests
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import MaxRetryError
-
 from bot.whmcs.answer import read_answer
+from bot.whmcs.connection import Connection
 from bot.whmcs.errors import (
     WhmcsAccessError,
     WhmcsApiError,
@@ -31,11 +27,6 @@ API_PATH = "/includes/api.php"
 _RESERVED_FIELDS = frozenset(
     {"action", "responsetype", "identifier", "secret", "accesskey", "username", "password"}
 )
-_BAD_URL = (
-    requests.exceptions.InvalidURL,
-    requests.exceptions.InvalidSchema,
-    requests.exceptions.MissingSchema,
-)
 
 
 def api_url(base: str) -> str:
@@ -47,7 +38,7 @@ def api_url(base: str) -> str:
 
 
 class Transport:
-    """Call WHMCS's API over one pooled keep-alive HTTP session; safe to share across threads.
+    """Call WHMCS's API over pooled keep-alive connections; safe to share across threads.
 
     After wrong credentials no further call is sent for the life of the transport, and after
     `IP Banned` none for five minutes: such calls raise the same access error at once.
@@ -73,7 +64,7 @@ class Transport:
         self._access_key = access_key or None
         self._calls_made = 0
         self._count_lock = threading.Lock()
-        self._session = _session(pool_size)
+        self._connection = Connection(self.url, pool_size)
         self._hold = AccessHold(clock)
 
     def __repr__(self) -> str:
@@ -86,7 +77,7 @@ class Transport:
 
     def close(self) -> None:
         """Close the pooled connections."""
-        self._session.close()
+        self._connection.close()
 
     def call(self, action: str, params: Mapping[str, str | int] | None = None) -> dict[str, Any]:
         """Send one API action and return WHMCS's JSON answer; never retries.
@@ -130,18 +121,18 @@ class Transport:
 
     def _send(self, action: str, form: dict[str, str]) -> dict[str, Any]:
         """POST the form and read the answer."""
-        response = self._post(action, form)
+        response = self._connection.post(form, action, self.timeout)
         if isinstance(response, WhmcsError):
-            # Raised outside the except block, so no requests exception (which holds the
-            # request, and so the secret) travels along as the error's context.
+            # Raised outside any except block, so no HTTP library exception (which may hold
+            # the request, and so the secret) travels along as the error's context.
             raise response
 
         secrets = tuple(s for s in (self._secret, self._identifier, self._access_key) if s)
-        answer, salvaged = read_answer(action, response.status_code, response.content, secrets)
+        answer, salvaged = read_answer(action, response.status, response.body, secrets)
         if salvaged and action.casefold() in WRITE_ACTIONS:
             # Anything but the expected JSON is an unknown outcome for a write, never a success.
             raise WhmcsUnknownOutcome(
-                "answer had PHP notices around the JSON", response.status_code, action
+                "answer had PHP notices around the JSON", response.status, action
             )
         if salvaged:
             log.warning(
@@ -151,73 +142,12 @@ class Transport:
             )
         return answer
 
-    def _post(self, action: str, form: dict[str, str]) -> requests.Response | WhmcsError:
-        """Return the HTTP answer, or the error for a request that got none."""
-        try:
-            return self._session.post(
-                self.url, data=form, timeout=self.timeout, allow_redirects=False
-            )
-        except requests.RequestException as exc:
-            return _request_failure(exc, action, self.timeout)
-
-
-def _session(pool_size: int) -> requests.Session:
-    """Return a keep-alive session with a connection pool and no retries or cookies."""
-    session = requests.Session()
-    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    # The API is stateless; refusing cookies keeps threads from sharing session state.
-    session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-    session.headers.update({"Accept": "application/json", "User-Agent": "ticketbot"})
-    # Proxy settings and .netrc from the environment stay in force; only the URL is ours.
-    return session
-
 
 def _form_value(value: str | int) -> str:
     """Return a form value; booleans become 1 and 0 because WHMCS reads "false" as true."""
     if isinstance(value, bool):
         return "1" if value else "0"
     return str(value)
-
-
-def _request_failure(exc: requests.RequestException, action: str, timeout: float) -> WhmcsError:
-    """Return the error for a request that produced no HTTP answer."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return WhmcsUnreachable(f"connecting timed out after {timeout:g} s", action)
-    if isinstance(exc, requests.Timeout):
-        return WhmcsUnknownOutcome(f"timed out after {timeout:g} s", None, action)
-    if isinstance(exc, _BAD_URL):
-        return WhmcsUnreachable("the WHMCS URL is not valid", action)
-    # TLS and proxy failures happen before the request is handed to WHMCS.
-    if isinstance(exc, requests.exceptions.SSLError):
-        return WhmcsUnreachable("TLS handshake failed", action)
-    if isinstance(exc, requests.exceptions.ProxyError):
-        return WhmcsUnreachable("the proxy refused the connection", action)
-    if isinstance(exc, requests.ConnectionError) and _never_connected(exc):
-        return WhmcsUnreachable(_connect_reason(exc), action)
-    # A connection dropped after sending, a broken chunked body, and the like.
-    return WhmcsUnknownOutcome("connection dropped before the answer", None, action)
-
-
-def _never_connected(exc: requests.ConnectionError) -> bool:
-    """Tell whether the connection failed before the request was sent.
-
-    With retries off, urllib3 wraps connect failures in MaxRetryError; a connection dropped
-    after sending surfaces as a bare ProtocolError instead.
-    """
-    return bool(exc.args) and isinstance(exc.args[0], MaxRetryError)
-
-
-def _connect_reason(exc: requests.ConnectionError) -> str:
-    """Return a short, safe reason for a failed connect."""
-    cause = exc.args[0].reason if exc.args and isinstance(exc.args[0], MaxRetryError) else None
-    text = str(cause).lower()
-    if "name" in text and ("resolve" in text or "not known" in text or "resolution" in text):
-        return "the host name does not resolve"
-    if "refused" in text:
-        return "connection refused"
-    return "could not connect"
 
 
 WRITE_ACTIONS = frozenset({"updateticket", "addticketnote", "addticketreply", "openticket"})

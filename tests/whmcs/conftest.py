@@ -78,6 +78,8 @@ class _Handler(BaseHTTPRequestHandler):
         form = dict(parse_qsl(self.rfile.read(length).decode("utf-8"), keep_blank_values=True))
         form["_path"] = self.path
         form["_content_type"] = self.headers.get("Content-Type", "")
+        form["_authorization"] = self.headers.get("Authorization", "")
+        form["_proxy_authorization"] = self.headers.get("Proxy-Authorization", "")
         self.server.forms.append(form)
         canned = self.server.answer(form)
 

@@ -7,7 +7,6 @@ import socket
 from typing import Any
 
 import pytest
-import urllib3.util.connection
 
 from bot.whmcs import (
     Transport,
@@ -249,7 +248,7 @@ def test_connect_timeout_is_unreachable(monkeypatch: pytest.MonkeyPatch) -> None
     def never_connects(*args: Any, **kwargs: Any) -> Any:
         raise TimeoutError("timed out")
 
-    monkeypatch.setattr(urllib3.util.connection, "create_connection", never_connects)
+    monkeypatch.setattr(socket, "create_connection", never_connects)
     transport = Transport("http://127.0.0.1:9", IDENTIFIER, SECRET, timeout=0.3)
 
     with pytest.raises(WhmcsUnreachable) as caught:

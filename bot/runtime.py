@@ -31,6 +31,7 @@ from bot.slack.gate import ChannelDepartments
 from bot.slack.pacing import Pacer
 from bot.slack.people import profile_email
 from bot.slack.replay import RecentTriggers
+from bot.slack.response_urls import ResponseUrls
 from bot.slack.triage_cards import SlackCards
 from bot.store import Store
 from bot.tickets.catalog import Catalog
@@ -186,6 +187,7 @@ def build_bot(settings: Settings, config: Config) -> Bot:
         CardPoster(cards),
         triage_routes=config.triage,
         triage_interval=config.triage_interval,
+        response_urls=ResponseUrls(slack.proxy, config.whmcs_concurrency),
     )
     app = build_app(
         settings.slack_bot_token, settings.slack_signing_secret, settings.slack_api_url, deps

@@ -15,6 +15,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookResponse
 
+from bot.slack.response_urls import ResponseUrls
+
 log = logging.getLogger(__name__)
 
 # What chat.postEphemeral takes from a response_url answer.
@@ -22,19 +24,30 @@ MESSAGE_FIELDS = ("text", "blocks")
 
 
 class CommandReply(Respond):
-    """Bolt's respond for one command, falling back to an ephemeral message in its channel."""
+    """Bolt's respond for one command, falling back to an ephemeral message in its channel.
 
-    def __init__(self, respond: Respond, client: WebClient, user: str, channel: str | None) -> None:
+    With `urls`, answers go over its kept-alive connections; else through Bolt's respond.
+    """
+
+    def __init__(
+        self,
+        respond: Respond,
+        client: WebClient,
+        user: str,
+        channel: str | None,
+        urls: ResponseUrls | None = None,
+    ) -> None:
         super().__init__(response_url=respond.response_url, proxy=respond.proxy, ssl=respond.ssl)
         self.respond = respond
         self.client = client
         self.user = user
         self.channel = channel
+        self.urls = urls
 
     def __call__(self, *args: Any, **kwargs: Any) -> WebhookResponse:
         """Post the answer to the response_url; say it privately in the channel if refused."""
         try:
-            answer = self.respond(*args, **kwargs)
+            answer = self._post(*args, **kwargs)
         except OSError as error:
             log.warning("response_url post failed: %s", type(error).__name__)
             answer = WebhookResponse(
@@ -44,10 +57,15 @@ class CommandReply(Respond):
             if 200 <= answer.status_code < 300:
                 return answer
             log.warning("response_url refused an answer: HTTP %s", answer.status_code)
-        # Bolt's respond takes the message as keywords, or whole as its first argument.
-        first = args[0] if args else kwargs.get("text", "")
-        self._ephemeral(first if isinstance(first, dict) else {**kwargs, "text": first})
+        self._ephemeral(_message(args, kwargs))
         return answer
+
+    def _post(self, *args: Any, **kwargs: Any) -> WebhookResponse:
+        """Post the answer to the response_url and return Slack's answer."""
+        if self.urls is None or not self.response_url:
+            return self.respond(*args, **kwargs)
+        status, body = self.urls.post(self.response_url, _message(args, kwargs))
+        return WebhookResponse(url=self.response_url, status_code=status, body=body, headers={})
 
     def _ephemeral(self, fields: dict[str, Any]) -> None:
         """Post the answer with chat.postEphemeral; log the reason when that fails too."""
@@ -61,3 +79,15 @@ class CommandReply(Respond):
             log.warning("chat.postEphemeral refused: %s", error.response.get("error"))
         except OSError as error:
             log.warning("chat.postEphemeral failed: %s", type(error).__name__)
+
+
+def _message(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Return the message respond was called with: keywords, or whole as the first argument."""
+    first = args[0] if args else kwargs.get("text", "")
+    fields = first if isinstance(first, dict) else {**kwargs, "text": first}
+    message = {key: value for key, value in fields.items() if value is not None}
+    if "blocks" in message:
+        message["blocks"] = [
+            block.to_dict() if hasattr(block, "to_dict") else block for block in message["blocks"]
+        ]
+    return message

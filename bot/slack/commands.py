@@ -19,6 +19,7 @@ from bot.slack.edge import malformed
 from bot.slack.followup import Followups
 from bot.slack.form_open import FormOpener
 from bot.slack.replay import RecentTriggers
+from bot.slack.response_urls import ResponseUrls
 from bot.slack.triage_answer import triage_message
 from bot.tickets.grammar import (
     CardRequest,
@@ -43,7 +44,7 @@ class CommandDeps:
     With `form`, `/ticket <ticket>` opens the ticket form instead of showing the ticket; with
     `cards`, `/ticket <ticket> card` posts the ticket's card (else it shows the ticket).
     `/ticket triage` shows which of `triage_routes` post in the channel, polled every
-    `triage_interval` seconds.
+    `triage_interval` seconds. With `response_urls`, answers reuse kept-alive connections.
     """
 
     answers: Answers
@@ -54,6 +55,7 @@ class CommandDeps:
     cards: CardPoster | None = None
     triage_routes: tuple[Route, ...] = ()
     triage_interval: float = DEFAULT_TRIAGE_INTERVAL
+    response_urls: ResponseUrls | None = None
 
 
 class TicketCommand:
@@ -74,7 +76,8 @@ class TicketCommand:
             ack(**blocks.text_message(texts.MALFORMED_COMMAND, footer))
             return
         user = command["user_id"]
-        respond = CommandReply(respond, client, user, command.get("channel_id"))
+        channel = command.get("channel_id")
+        respond = CommandReply(respond, client, user, channel, self.deps.response_urls)
         # Slack gives each invocation its own trigger_id: a second sight of one is a replay.
         if not self.deps.triggers.first_time(command["trigger_id"]):
             log.info("user=%s refused /ticket: trigger_id seen before (a replayed request)", user)

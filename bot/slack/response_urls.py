@@ -1,0 +1,69 @@
+"""Post answers to slash commands' response_urls over kept-alive connections.
+
+Bolt's respond opens a new connection, and so a new TLS session with Slack, for every answer.
+Answers here share kept connections per host across the worker threads instead.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.keepalive import NoAnswer, NotSent, Origin, Pool
+
+TIMEOUT = 10.0
+# Slack's answers come from one host; a few more pools cover tests and the demo.
+HOSTS = 4
+_HEADERS = {"Content-Type": "application/json;charset=utf-8", "User-Agent": "ticketbot"}
+
+
+class ResponseUrls:
+    """Post JSON answers to response_urls; safe to share across threads.
+
+    Args:
+        proxy: the proxy the bot's Slack Web API client uses (slack_sdk reads it from the
+            environment), or None.
+        pool_size: connections kept per host, one per worker thread that answers.
+    """
+
+    def __init__(self, proxy: str | None = None, pool_size: int = 16) -> None:
+        self.proxy = Origin.parse(proxy if "://" in proxy else f"http://{proxy}") if proxy else None
+        self.pool_size = pool_size
+        self._pools: dict[Origin, Pool] = {}
+        self._lock = threading.Lock()
+
+    def post(self, url: str, message: Mapping[str, Any]) -> tuple[int, str]:
+        """Post one answer; return Slack's HTTP status and body.
+
+        Raises OSError when no answer came.
+        """
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        body = json.dumps(message, ensure_ascii=False).encode("utf-8")
+        try:
+            answer = self._pool(Origin.parse(url)).post(path or "/", _HEADERS, body, TIMEOUT)
+        except (NotSent, NoAnswer) as error:
+            raise ConnectionError(error.reason) from None
+        except ValueError as error:  # not an http(s) URL, or a proxy that is not http://
+            raise ConnectionError(str(error)) from None
+        return answer.status, answer.body.decode("utf-8", "replace")
+
+    def close(self) -> None:
+        """Close the kept connections."""
+        with self._lock:
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.close()
+
+    def _pool(self, origin: Origin) -> Pool:
+        with self._lock:
+            pool = self._pools.get(origin)
+            if pool is None:
+                if len(self._pools) >= HOSTS:
+                    oldest = next(iter(self._pools))
+                    self._pools.pop(oldest).close()
+                pool = self._pools[origin] = Pool(origin, self.pool_size, self.proxy)
+            return pool

@@ -1,31 +1,35 @@
-"""Send signed `/ticket` commands with a fixed number in flight, and wait for their replies."""
+"""Send signed `/ticket` commands through the sender process, and wait for their replies."""
 
 from __future__ import annotations
 
 import itertools
-import threading
+import json
+import logging
+import subprocess
+import sys
 import time
-import uuid
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
 
-import requests
-
+from bench.processes import STOP_TIMEOUT, child_environment
+from bench.sender import ACK_TIMEOUT, IN_FLIGHT
 from bench.slack import TimedSlack
-from tests.slackreq import sign, slash_command_body
 
-IN_FLIGHT = 50
-ACK_TIMEOUT = 10.0
-CHANNEL = "C0BENCH01"
-FORM = "application/x-www-form-urlencoded"
+log = logging.getLogger(__name__)
+
 # After the last reply, how long to keep listening for a second (duplicate) reply.
 DUPLICATE_WATCH = 0.3
 
 
 @dataclass
 class Sent:
-    """One command as sent: its response_url, when it went, and how its ack came back."""
+    """One command as sent: its response_url, when it went, and how its ack came back.
+
+    `sent_at` is time.monotonic() in the sender's process, the clock the fake Slack notes
+    reply arrivals with.
+    """
 
     text: str
     response_url: str
@@ -42,77 +46,85 @@ class Replies:
     arrived: int
     missing: int
     duplicated: int
-    # perf_counter when the last first reply was seen, None when none came.
+    # time.monotonic() when the last first reply was seen, None when none came.
     last_arrival: float | None
     arrival_seconds: list[float] = field(default_factory=list)
 
 
 class CommandLoad:
-    """Send `/ticket` commands the way Slack does, from a pool of `in_flight` senders."""
+    """Send `/ticket` commands the way Slack does, `in_flight` at a time, from `bench.sender`.
+
+    The sender runs as a process of its own, so that neither its work nor its waits share an
+    interpreter with the fake Slack whose reply times it is measured against.
+    """
 
     def __init__(
         self,
         slack: TimedSlack,
         signing_secret: str,
         users: Sequence[str],
+        workdir: Path,
         in_flight: int = IN_FLIGHT,
+        ack_timeout: float = ACK_TIMEOUT,
     ) -> None:
         self.slack = slack
         self.signing_secret = signing_secret
         self.users = itertools.cycle(users)
         self.in_flight = in_flight
-        self._local = threading.local()
-        self._sessions: list[requests.Session] = []
-        self._guard = threading.Lock()
-        self._triggers = itertools.count(1)
-        # The same senders, each with its keep-alive connection, serve every batch: the
-        # server sees at most `in_flight` connections, as behind a proxy.
-        self._pool = ThreadPoolExecutor(in_flight, thread_name_prefix="sender")
+        self.log_path = workdir / "sender.log"
+        self._log: IO[bytes] = self.log_path.open("wb")
+        command = [sys.executable, "-m", "bench.sender", "--in-flight", str(in_flight)]
+        command += ["--ack-timeout", str(ack_timeout)]
+        self.process = subprocess.Popen(
+            command,
+            env=child_environment({}),
+            cwd=workdir,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+        )
 
     def close(self) -> None:
-        """Stop the senders and close their connections."""
-        self._pool.shutdown(wait=True)
-        with self._guard:
-            for session in self._sessions:
-                session.close()
-            self._sessions.clear()
+        """Let the sender finish: end its input, and kill it if it does not exit."""
+        if self.process.stdin is not None:
+            try:
+                self.process.stdin.close()
+            except BrokenPipeError:
+                pass
+        try:
+            self.process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            log.warning("the sender did not exit within %g s: killing it", STOP_TIMEOUT)
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self._log.close()
 
     def send(self, url: str, texts: Sequence[str]) -> list[Sent]:
         """Send every command to `url`, `in_flight` at a time; return them in sending order."""
-        with self._guard:
-            jobs = [(text, next(self.users)) for text in texts]
-        return list(self._pool.map(lambda job: self._send_one(url, *job), jobs))
-
-    def _session(self) -> requests.Session:
-        session: requests.Session | None = getattr(self._local, "session", None)
-        if session is None:
-            session = requests.Session()
-            session.trust_env = False  # loopback only: no proxy from the environment
-            self._local.session = session
-            with self._guard:
-                self._sessions.append(session)
-        return session
-
-    def _send_one(self, url: str, text: str, user: str) -> Sent:
-        response_url = self.slack.new_response_url()
-        body = slash_command_body(
-            text,
-            user_id=user,
-            user_name=user.lower(),
-            channel_id=CHANNEL,
-            response_url=response_url,
-            trigger_id=f"{next(self._triggers)}.1337.{uuid.uuid4().hex}",
-        )
-        headers = {**sign(self.signing_secret, body), "Content-Type": FORM}
-        sent = Sent(text, response_url, time.perf_counter())
+        commands = [
+            {"text": text, "user": next(self.users), "response_url": self.slack.new_response_url()}
+            for text in texts
+        ]
+        batch = {"url": url, "signing_secret": self.signing_secret, "commands": commands}
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None
         try:
-            answer = self._session().post(url, data=body, headers=headers, timeout=ACK_TIMEOUT)
-        except requests.RequestException as error:
-            sent.error = type(error).__name__
-            return sent
-        sent.ack_seconds = time.perf_counter() - sent.sent_at
-        sent.status = answer.status_code
-        return sent
+            stdin.write(json.dumps(batch).encode() + b"\n")
+            stdin.flush()
+        except BrokenPipeError:
+            pass  # reported below, with the sender's log
+        line = stdout.readline()
+        if not line:
+            self.process.wait(STOP_TIMEOUT)
+            tail = self.log_path.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"the sender exited with code {self.process.returncode}:\n{tail}")
+        outcomes = json.loads(line)["sent"]
+        return [
+            Sent(command["text"], command["response_url"], **outcome)
+            for command, outcome in zip(commands, outcomes, strict=True)
+        ]
 
     def wait_replies(
         self, sent: Sequence[Sent], timeout: float, watch: float = DUPLICATE_WATCH

@@ -62,12 +62,12 @@ class Rig:
             bot = start_bot(workdir, slack, sandbox)
             started.append(bot)
             bot.wait_ready()
+            load = CommandLoad(slack, SIGNING_SECRET, USERS, workdir)
         except BaseException:
             for process in reversed(started):
                 process.stop()
             slack.stop()
             raise
-        load = CommandLoad(slack, SIGNING_SECRET, USERS)
         changes = FieldChanges([row["id"] for row in rows])
         return cls(workdir, slack, sandbox, bot, load, changes)
 
@@ -92,10 +92,13 @@ class Rig:
         """
         server = target or self.bot
         cpu = server.cpu_seconds()
-        started = time.perf_counter()
+        asked = time.monotonic()
         sent = self.load.send(server.events_url, texts)
         replies = self.load.wait_replies(sent, timeout, watch)
-        ended = replies.last_arrival if replies.last_arrival is not None else time.perf_counter()
+        # The batch runs from its first command (sent_at, time.monotonic() in the sender's
+        # process) to its last reply (noted by the fake Slack with the same clock).
+        started = min((s.sent_at for s in sent), default=asked)
+        ended = replies.last_arrival if replies.last_arrival is not None else time.monotonic()
         # Read after the duplicate watch, so that work finishing after the last reply counts.
         server.check_alive()
         return Batch(sent, replies, ended - started, server.cpu_seconds() - cpu)

@@ -24,6 +24,4 @@ def test_a_change_is_recorded_as_started_before_whmcs_answers(bot: Harness) -> N
     with Store(bot.db) as store:
         (entry,) = store.entries()
     assert entry.outcome == "done" and entry.ticket_id == 42
-    assert [(c.field, c.before, c.after) for c in entry.changes] == [
-        ("Status", "Open", "On Hold")
-    ]
+    assert [(c.field, c.before, c.after) for c in entry.changes] == [("Status", "Open", "On Hold")]

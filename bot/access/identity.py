@@ -15,6 +15,8 @@ log = logging.getLogger(__name__)
 
 HOW_CONFIG = "config"
 HOW_EMAIL = "email"
+# How many people the "identity" log line remembers having logged, to say each once.
+LOGGED_PEOPLE = 10_000
 
 _COUNT_WORDS = {2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six", 7: "Seven", 8: "Eight"}
 
@@ -125,6 +127,8 @@ class Directory:
         self._store = store
         self._ttl = ttl
         self._clock = clock
+        # The identity last logged for each person: a line is logged when it is new or changed.
+        self._logged: dict[str, tuple[int, str, str]] = {}
 
     def identify(self, slack_user: str) -> Identity | Unlinked:
         """Return the enabled WHMCS admin a Slack user acts as, or why there is none.
@@ -211,7 +215,11 @@ class Directory:
         return Unlinked(slack_user, outcome.reason, hint(slack_user))
 
     def _linked_to(self, slack_user: str, admin: Admin, how: str, role: str) -> Identity:
-        log.info("identity user=%s admin=%s how=%s role=%s", slack_user, admin.id, how, role)
+        if self._logged.get(slack_user) != (admin.id, how, role):
+            if len(self._logged) >= LOGGED_PEOPLE:
+                self._logged.clear()  # bounded: at worst a few lines are logged again
+            self._logged[slack_user] = (admin.id, how, role)
+            log.info("identity user=%s admin=%s how=%s role=%s", slack_user, admin.id, how, role)
         return Identity(slack_user, admin, how, role)
 
     # The cache only saves Slack calls: when the database is locked or broken, carry on

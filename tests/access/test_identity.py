@@ -217,3 +217,19 @@ def test_each_decision_logs_one_line_with_ids_and_no_email(
         "identity user=U5 admin=2 how=config role=agent",
     ]
     assert "example.com" not in caplog.text
+
+
+def test_the_identity_line_is_logged_once_for_each_person(
+    setup: Setup, caplog: pytest.LogCaptureFixture
+) -> None:
+    setup.linked = {"U5": (2, None)}
+    directory = setup.directory()
+    with caplog.at_level(logging.INFO, logger="bot.access"):
+        for _ in range(3):
+            directory.identify("U5")
+            directory.identify("U1")
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("identity")]
+    assert lines == [
+        "identity user=U5 admin=2 how=config role=agent",
+        "identity user=U1 admin=1 how=email role=agent",
+    ]

@@ -13,7 +13,7 @@ from bench.servers import start_floor
 CASE = "2 Bolt floor"
 CPU_GOAL = 3.0
 RPS_GOAL = 1 / 3
-ROUNDS = 2
+ROUNDS = 3
 
 
 def floor_comparison(rig: Rig, scale: Scale) -> CaseResult:

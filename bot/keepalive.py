@@ -14,12 +14,15 @@ import select
 import socket
 import ssl
 import threading
+import time
 import zlib
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 MAX_HEADER_LINE = 65536
 MAX_HEADERS = 200
+# The largest answer read: far above any WHMCS answer, far below what would strain memory.
+MAX_BODY = 64 * 1024 * 1024
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -111,7 +114,8 @@ class Pool:
         try:
             sock.settimeout(timeout)
             sock.sendall(request)
-            answer, reusable = _read_answer(sock)
+            # The whole answer must come within `timeout`, not each piece of it.
+            answer, reusable = _read_answer(sock, time.monotonic() + timeout)
         except (OSError, ValueError, zlib.error) as error:
             sock.close()
             raise NoAnswer(_no_answer_reason(error)) from None
@@ -206,7 +210,7 @@ class Pool:
         if self.proxy is not None and self.proxy.auth:
             lines.append(f"Proxy-Authorization: {_basic(self.proxy.auth)}")
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
-        reader = _Reader(sock)
+        reader = _Reader(sock, time.monotonic() + (sock.gettimeout() or 30.0))
         status, _ = reader.head()
         if status != 200:
             raise ValueError(f"proxy answered {status}")
@@ -220,11 +224,18 @@ def tls_context(cafile: str | None = None, capath: str | None = None) -> ssl.SSL
 class _Reader:
     """Read an HTTP answer from a socket, byte-exact: nothing past the answer is consumed."""
 
-    def __init__(self, sock: socket.socket) -> None:
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
         self.sock = sock
+        self.deadline = deadline
         self.buffer = bytearray()
 
     def _fill(self) -> None:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("no whole answer in time")
+        if len(self.buffer) > MAX_BODY:
+            raise ValueError("answer too large")
+        self.sock.settimeout(left)
         chunk = self.sock.recv(65536)
         if not chunk:
             raise ConnectionResetError("closed by the server")
@@ -282,9 +293,9 @@ class _Reader:
                 return status, headers
 
 
-def _read_answer(sock: socket.socket) -> tuple[Answer, bool]:
+def _read_answer(sock: socket.socket, deadline: float) -> tuple[Answer, bool]:
     """Read one answer; return it and whether the connection can carry another request."""
-    reader = _Reader(sock)
+    reader = _Reader(sock, deadline)
     status, headers = reader.head()
     connection = headers.get("connection", "").lower()
     reusable = headers["_version"] == "HTTP/1.1" and "close" not in connection
@@ -303,18 +314,31 @@ def _read_answer(sock: socket.socket) -> tuple[Answer, bool]:
         reusable = False  # bytes past the answer: the connection is out of step
     encoding = headers.get("content-encoding", "").lower()
     if encoding in ("gzip", "deflate"):
-        body = zlib.decompress(body, 47)  # 47: gzip or zlib header, told apart by zlib
+        body = _inflate(body)
     return Answer(status, body), reusable
+
+
+def _inflate(body: bytes) -> bytes:
+    """Return a gzip or deflate body unpacked, refusing one that unpacks past MAX_BODY."""
+    unpacker = zlib.decompressobj(47)  # 47: a gzip or a zlib header, told apart by zlib
+    plain = unpacker.decompress(body, MAX_BODY)
+    if unpacker.unconsumed_tail:
+        raise ValueError("answer too large")
+    return plain
 
 
 def _chunked(reader: _Reader) -> bytes:
     parts: list[bytes] = []
+    total = 0
     while True:
         size = int(reader.line().split(b";", 1)[0].strip() or b"x", 16)
         if size == 0:
             while reader.line():  # trailers, then the blank line
                 pass
             return b"".join(parts)
+        total += size
+        if total > MAX_BODY:
+            raise ValueError("answer too large")
         parts.append(reader.exactly(size))
         if reader.line():
             raise ValueError("chunk not followed by CRLF")
@@ -337,6 +361,8 @@ def _basic(credentials: str) -> str:
 def _no_answer_reason(error: Exception) -> str:
     if isinstance(error, TimeoutError):
         return "timed out"
+    if isinstance(error, ValueError) and str(error) == "answer too large":
+        return f"the answer was over {MAX_BODY // (1024 * 1024)} MiB"
     if isinstance(error, (ValueError, zlib.error)):
         return "the answer was not valid HTTP"
     return "connection dropped before the answer"

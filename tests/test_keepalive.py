@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import keepalive
 from bot.keepalive import NoAnswer, NotSent, Origin, Pool, tls_context
 
 HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -326,3 +327,42 @@ def test_https_through_a_proxy_uses_a_connect_tunnel(
     assert head.startswith(f"CONNECT 127.0.0.1:{server.port} HTTP/1.1\r\n".encode())
     assert b"Proxy-Authorization: Basic c3F1aWQ6cHc=\r\n" in head  # squid:pw
     proxy.listener.close()
+
+
+def test_an_answer_trickling_in_past_the_timeout_is_no_answer() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def trickle() -> None:
+        sock, _ = listener.accept()
+        with sock:
+            sock.recv(65536)
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"x" * 100:
+                try:
+                    sock.sendall(bytes([byte]))
+                except OSError:
+                    return
+                time.sleep(0.05)
+
+    threading.Thread(target=trickle, daemon=True).start()
+    pool = Pool(Origin.parse(f"http://127.0.0.1:{listener.getsockname()[1]}/"), 4)
+    started = time.monotonic()
+
+    with pytest.raises(NoAnswer, match="timed out"):
+        pool.post("/", HEADERS, b"x=1", timeout=0.5)
+
+    assert time.monotonic() - started < 1.5  # each byte came in time; the whole did not
+    listener.close()
+
+
+def test_an_answer_past_the_size_limit_is_refused(
+    scripted: Callable[..., Scripted], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(keepalive, "MAX_BODY", 1024 * 1024)
+    huge = b"HTTP/1.1 200 OK\r\nContent-Length: 2000000\r\n\r\n" + b"x" * 2_000_000
+    bomb = ok(gzip.compress(b"y" * 2_000_000), "Content-Encoding: gzip")
+    server = scripted(huge, bomb)
+    pool = Pool(Origin.parse(server.url), 4)
+
+    for _ in range(2):
+        with pytest.raises(NoAnswer, match="over 1 MiB"):
+            post(pool)

@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Self
 
+from bot.store_records import (
+    AuditEntry,
+    CachedIdentity,
+    Change,
+    audit_entry,
+    changes_json,
+    parse_timestamp,
+    timestamp,
+)
 from bot.store_schema import MIGRATIONS
+
+# The records are imported from here by the rest of the bot.
+__all__ = [
+    "AuditEntry",
+    "CachedIdentity",
+    "Change",
+    "Store",
+    "StoreError",
+    "parse_timestamp",
+    "timestamp",
+]
 
 log = logging.getLogger(__name__)
 
@@ -39,58 +56,6 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 class StoreError(Exception):
     """The store's file cannot be used by this version of the bot."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """One field of a ticket, before and after; before is None when WHMCS does not report it."""
-
-    field: str
-    before: str | None
-    after: str
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One attempt to change a ticket from Slack, whether it was allowed, denied or failed."""
-
-    at: str
-    slack_user: str
-    admin_id: int | None
-    ticket_id: int | None
-    ticket_number: str
-    source: str
-    outcome: str
-    changes: tuple[Change, ...]
-    detail: str = ""
-    id: int | None = None
-
-
-@dataclass(frozen=True)
-class CachedIdentity:
-    """The WHMCS admin a Slack user was last matched to; admin_id None means no single match."""
-
-    slack_user: str
-    admin_id: int | None
-    email: str
-    checked_at: float
-
-
-def timestamp(moment: datetime | None = None) -> str:
-    """Return a moment (now by default) as the store writes it: 2026-12-04T17:30:00Z."""
-    moment = datetime.now(UTC) if moment is None else moment
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_timestamp(text: str) -> str:
-    """Return an ISO 8601 moment (UTC when it names no offset) in the store's own form."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(f"not an ISO 8601 date and time: {text!r}") from None
-    return timestamp(moment)
 
 
 class Store:
@@ -183,7 +148,7 @@ class Store:
         if entry.outcome not in OUTCOMES:
             raise ValueError(f"unknown audit outcome {entry.outcome!r}")
 
-        changes = _changes_json(entry.changes)
+        changes = changes_json(entry.changes)
         row = (
             parse_timestamp(entry.at),
             entry.slack_user,
@@ -209,7 +174,7 @@ class Store:
         """Replace a "started" entry with how the attempt ended."""
         if entry.outcome not in OUTCOMES:
             raise ValueError(f"unknown audit outcome {entry.outcome!r}")
-        changes = _changes_json(entry.changes)
+        changes = changes_json(entry.changes)
         with self._lock:
             self._db.execute(
                 "UPDATE audit SET admin_id = ?, ticket_id = ?, ticket_number = ?, outcome = ?,"
@@ -279,7 +244,7 @@ class Store:
             args.append(limit)
         with self._lock:
             rows = self._db.execute(query, args).fetchall()
-        return [_audit_entry(row) for row in rows]
+        return [audit_entry(row) for row in rows]
 
     def cached_identity(self, slack_user: str) -> CachedIdentity | None:
         """Return the cached identity of a Slack user, or None when there is none."""
@@ -323,30 +288,3 @@ def _create_file(path: Path) -> None:
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except FileExistsError:
         pass
-
-
-def _changes_json(changes: tuple[Change, ...]) -> str:
-    return json.dumps(
-        [{"field": c.field, "before": c.before, "after": c.after} for c in changes],
-        ensure_ascii=False,
-    )
-
-
-def _audit_entry(row: sqlite3.Row) -> AuditEntry:
-    """Rebuild an audit entry from its row."""
-    changes = tuple(
-        Change(field=change["field"], before=change["before"], after=change["after"])
-        for change in json.loads(row["changes"])
-    )
-    return AuditEntry(
-        at=row["at"],
-        slack_user=row["slack_user"],
-        admin_id=row["admin_id"],
-        ticket_id=row["ticket_id"],
-        ticket_number=row["ticket_number"],
-        source=row["source"],
-        outcome=row["outcome"],
-        changes=changes,
-        detail=row["detail"],
-        id=row["id"],
-    )

@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.slack import card_values as cv
-from bot.slack import texts
+from bot.slack import form_texts, texts
 from bot.slack.blocks import Block, context, header, message, section, ticket_name
 from bot.slack.card_values import CardValue, decode, encode
 from bot.slack.form_inputs import plain_text
@@ -116,10 +116,10 @@ def _shown(text: str) -> str:
 
 def _facts(ticket: Ticket, facts: CardFacts) -> Block:
     """Return the ticket's facts as a section's two-column fields."""
-    department = ticket.deptname or texts.FORM_DEPARTMENT_ID.format(id=ticket.deptid)
+    department = ticket.deptname or form_texts.FORM_DEPARTMENT_ID.format(id=ticket.deptid)
     flag = texts.UNFLAGGED
     if ticket.flag > 0:
-        flag = facts.flagged_name or texts.FORM_ADMIN_ID.format(id=ticket.flag)
+        flag = facts.flagged_name or form_texts.FORM_ADMIN_ID.format(id=ticket.flag)
     lines = [
         texts.CARD_FROM.format(name=_shown(ticket.name), owner=client_label(ticket.userid)),
         texts.CARD_DEPARTMENT.format(department=_shown(department)),

@@ -12,7 +12,7 @@ import copy
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from bot.slack import texts
+from bot.slack import form_texts
 from bot.slack.blocks import SECTION_LIMIT, context, section
 from bot.slack.form_fields import shown_line
 from bot.slack.form_views import MORE_BLOCK, SUMMARY_BLOCK, VIEW_BLOCK_LIMIT
@@ -213,7 +213,7 @@ def fit(blocks: list[Block]) -> list[Block]:
         body = body[: len(body) - excess]
 
     names = [_label(block) for block in left_out if block.get("type") == "input"]
-    said = escape(texts.FORM_LEFT_OUT.format(fields=", ".join(names) or "–"))
+    said = escape(form_texts.FORM_LEFT_OUT.format(fields=", ".join(names) or "–"))
     if more is None:
         body.append(context(said))
     else:

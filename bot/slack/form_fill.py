@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.access import Identity, Unlinked
-from bot.slack import texts
+from bot.slack import form_texts
 from bot.slack.blocks import hint_mrkdwn
 from bot.slack.form_deps import FormDeps
 from bot.slack.form_opened import Opened
@@ -51,7 +51,7 @@ class FormFiller:
             return self.failed(meta, identity)
         ref = parse_ticket_ref(meta.ref)
         if ref is None:
-            return self.failed(meta, Problem(texts.FORM_REF_INVALID, texts.FORM_REF_HINT))
+            return self.failed(meta, Problem(form_texts.FORM_REF_INVALID, form_texts.FORM_REF_HINT))
         try:
             ticket, notice = answers.service.resolve(ref)
         except RefusedError as refused:
@@ -122,11 +122,11 @@ class FormFiller:
 
     def too_slow(self, meta: FormMeta) -> View:
         """Return the view for a ticket WHMCS did not deliver in time."""
-        message = texts.FORM_TOO_SLOW.format(seconds=self.deps.deadline)
+        message = form_texts.FORM_TOO_SLOW.format(seconds=self.deps.deadline)
         return self.failed(
-            meta, Problem(message, texts.FORM_TOO_SLOW_HINT, ProblemKind.UNAVAILABLE)
+            meta, Problem(message, form_texts.FORM_TOO_SLOW_HINT, ProblemKind.UNAVAILABLE)
         )
 
     def broken(self, meta: FormMeta) -> View:
         """Return the view for a fill that failed unexpectedly."""
-        return self.failed(meta, Problem(texts.FORM_BROKEN, texts.FORM_BROKEN_HINT))
+        return self.failed(meta, Problem(form_texts.FORM_BROKEN, form_texts.FORM_BROKEN_HINT))

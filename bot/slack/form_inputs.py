@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.slack import form_fields as ff
-from bot.slack import texts
+from bot.slack import form_texts
 from bot.slack.mrkdwn import plain
 from bot.whmcs import Department, Ticket
 
@@ -60,7 +60,7 @@ def _placeholder(text: str) -> dict[str, str]:
 
 
 def _currently(value: str) -> str:
-    return texts.FORM_CURRENTLY.format(value=ff.shown_line(value, SHOWN_VALUE_LIMIT) or "–")
+    return form_texts.FORM_CURRENTLY.format(value=ff.shown_line(value, SHOWN_VALUE_LIMIT) or "–")
 
 
 def _text_input(
@@ -71,8 +71,8 @@ def _text_input(
     if shown:
         element["initial_value"] = shown
     if shown and shown != ff.shown_line(whole, len(whole) + 1):
-        hint = texts.FORM_SHORTENED.format(limit=limit)
-    return input_block(block_id, texts.FORM_LABELS[block_id], element, hint)
+        hint = form_texts.FORM_SHORTENED.format(limit=limit)
+    return input_block(block_id, form_texts.FORM_LABELS[block_id], element, hint)
 
 
 def subject_input(ticket: Ticket) -> Block:
@@ -95,7 +95,7 @@ def _static_select(
     if picked:
         element["initial_option"] = picked[0]
         hint = ""
-    return input_block(block_id, texts.FORM_LABELS[block_id], element, hint or None)
+    return input_block(block_id, form_texts.FORM_LABELS[block_id], element, hint or None)
 
 
 def status_input(ticket: Ticket, statuses: Sequence[str]) -> Block | None:
@@ -108,7 +108,7 @@ def status_input(ticket: Ticket, statuses: Sequence[str]) -> Block | None:
         return None
     choices = [option(title, title) for title in titles[:STATIC_OPTIONS_LIMIT]]
     return _static_select(
-        "status", choices, current, texts.FORM_STATUS_PLACEHOLDER, _currently(ticket.status)
+        "status", choices, current, form_texts.FORM_STATUS_PLACEHOLDER, _currently(ticket.status)
     )
 
 
@@ -117,12 +117,16 @@ def priority_input(ticket: Ticket) -> Block:
     choices = [option(priority, priority) for priority in ff.PRIORITY_CHOICES]
     current = ff.shown_priority(ticket.priority)
     return _static_select(
-        "priority", choices, current, texts.FORM_PRIORITY_PLACEHOLDER, _currently(ticket.priority)
+        "priority",
+        choices,
+        current,
+        form_texts.FORM_PRIORITY_PLACEHOLDER,
+        _currently(ticket.priority),
     )
 
 
 def _department_option(department_id: int, name: str) -> dict[str, Any]:
-    fallback = texts.FORM_DEPARTMENT_ID.format(id=department_id)
+    fallback = form_texts.FORM_DEPARTMENT_ID.format(id=department_id)
     return option(name or fallback, str(department_id), fallback)
 
 
@@ -130,7 +134,7 @@ def dept_input(ticket: Ticket, departments: Sequence[Department]) -> Block | Non
     """Return the department select; past 100 departments the listener serves the options."""
     names = {d.id: d.name for d in departments if d.id > 0}
     current = _department_option(ticket.deptid, names.get(ticket.deptid, ticket.deptname))
-    label = texts.FORM_LABELS["dept"]
+    label = form_texts.FORM_LABELS["dept"]
     known = ticket.deptid > 0
     count = len(names) + (1 if known and ticket.deptid not in names else 0)
     if count == 0:
@@ -139,7 +143,7 @@ def dept_input(ticket: Ticket, departments: Sequence[Department]) -> Block | Non
         # Slack: a static_select holds at most 100 options; an external_select asks the app.
         element: dict[str, Any] = {
             "type": "external_select",
-            "placeholder": _placeholder(texts.FORM_DEPARTMENT_PLACEHOLDER),
+            "placeholder": _placeholder(form_texts.FORM_DEPARTMENT_PLACEHOLDER),
             "min_query_length": 0,
         }
         if known:
@@ -149,7 +153,7 @@ def dept_input(ticket: Ticket, departments: Sequence[Department]) -> Block | Non
     if known and ticket.deptid not in names:
         choices.insert(0, current)
     return _static_select(
-        "dept", choices, str(ticket.deptid), texts.FORM_DEPARTMENT_PLACEHOLDER, ""
+        "dept", choices, str(ticket.deptid), form_texts.FORM_DEPARTMENT_PLACEHOLDER, ""
     )
 
 
@@ -157,25 +161,25 @@ def flag_input(ticket: Ticket, flagged_name: str, self_only: bool) -> Block:
     """Return the flag select, whose options the listener serves ("me" first)."""
     element: dict[str, Any] = {
         "type": "external_select",
-        "placeholder": _placeholder(texts.FORM_FLAG_PLACEHOLDER),
+        "placeholder": _placeholder(form_texts.FORM_FLAG_PLACEHOLDER),
         "min_query_length": 0,
     }
     if ticket.flag > 0:
-        fallback = texts.FORM_ADMIN_ID.format(id=ticket.flag)
+        fallback = form_texts.FORM_ADMIN_ID.format(id=ticket.flag)
         element["initial_option"] = option(flagged_name or fallback, str(ticket.flag), fallback)
-    hint = texts.FORM_FLAG_SELF_ONLY if self_only else None
-    return input_block("flag", texts.FORM_LABELS["flag"], element, hint)
+    hint = form_texts.FORM_FLAG_SELF_ONLY if self_only else None
+    return input_block("flag", form_texts.FORM_LABELS["flag"], element, hint)
 
 
 def unflag_input(flagged_name: str) -> Block:
     """Return the "Remove the flag" checkbox."""
     element = {
         "type": "checkboxes",
-        "options": [option(texts.FORM_REMOVE_FLAG, ff.REMOVE_FLAG)],
+        "options": [option(form_texts.FORM_REMOVE_FLAG, ff.REMOVE_FLAG)],
     }
     admin = ff.shown_line(flagged_name, SHOWN_VALUE_LIMIT) or "?"
-    hint = texts.FORM_UNFLAG_HINT.format(admin=admin)
-    return input_block("unflag", texts.FORM_LABELS["unflag"], element, hint)
+    hint = form_texts.FORM_UNFLAG_HINT.format(admin=admin)
+    return input_block("unflag", form_texts.FORM_LABELS["unflag"], element, hint)
 
 
 def client_input(ticket: Ticket) -> Block:
@@ -186,7 +190,9 @@ def client_input(ticket: Ticket) -> Block:
         "min_value": "0",
         "initial_value": str(max(ticket.userid, 0)),
     }
-    return input_block("client", texts.FORM_LABELS["client"], element, texts.FORM_CLIENT_HINT)
+    return input_block(
+        "client", form_texts.FORM_LABELS["client"], element, form_texts.FORM_CLIENT_HINT
+    )
 
 
 def contact_inputs(ticket: Ticket) -> list[Block]:
@@ -196,9 +202,9 @@ def contact_inputs(ticket: Ticket) -> list[Block]:
     shown_email = ff.shown_email(ticket.email)
     if shown_email:
         email["initial_value"] = shown_email
-    hint = None if shown_email or not ticket.email.strip() else texts.FORM_EMAIL_NOT_SHOWN
-    cc = _text_input("cc", ff.shown_cc(ticket.cc), ticket.cc, ff.CC_LENGTH, texts.FORM_CC_HINT)
-    return [name, input_block("email", texts.FORM_LABELS["email"], email, hint), cc]
+    hint = None if shown_email or not ticket.email.strip() else form_texts.FORM_EMAIL_NOT_SHOWN
+    cc = _text_input("cc", ff.shown_cc(ticket.cc), ticket.cc, ff.CC_LENGTH, form_texts.FORM_CC_HINT)
+    return [name, input_block("email", form_texts.FORM_LABELS["email"], email, hint), cc]
 
 
 def created_inputs(ticket: Ticket, timezone: ZoneInfo) -> list[Block]:
@@ -208,10 +214,10 @@ def created_inputs(ticket: Ticket, timezone: ZoneInfo) -> list[Block]:
     time: dict[str, Any] = {"type": "timepicker", "timezone": timezone.key}
     if created:
         date["initial_date"], time["initial_time"] = created.split(" ")
-    hint = texts.FORM_CREATED_HINT.format(zone=timezone.key)
+    hint = form_texts.FORM_CREATED_HINT.format(zone=timezone.key)
     return [
-        input_block("created_date", texts.FORM_LABELS["created_date"], date),
-        input_block("created_time", texts.FORM_LABELS["created_time"], time, hint),
+        input_block("created_date", form_texts.FORM_LABELS["created_date"], date),
+        input_block("created_time", form_texts.FORM_LABELS["created_time"], time, hint),
     ]
 
 
@@ -223,32 +229,37 @@ def message_input(ticket: Ticket) -> Block:
         "max_length": ff.MESSAGE_LENGTH,
     }
     shown = ff.shown_message(ticket.message)
-    hint = texts.FORM_MESSAGE_HINT
+    hint = form_texts.FORM_MESSAGE_HINT
     if shown:
         element["initial_value"] = shown
     elif ff.message_text(ticket.message):
         length = len(ff.message_text(ticket.message))
-        hint = texts.FORM_MESSAGE_NOT_SHOWN.format(length=length, limit=ff.MESSAGE_LENGTH)
-    return input_block("message", texts.FORM_LABELS["message"], element, hint)
+        hint = form_texts.FORM_MESSAGE_NOT_SHOWN.format(length=length, limit=ff.MESSAGE_LENGTH)
+    return input_block("message", form_texts.FORM_LABELS["message"], element, hint)
 
 
 def _radio(block_id: str, choices: Iterable[tuple[str, str]], hint: str) -> Block:
     options = [option(text, value) for value, text in choices]
     element = {"type": "radio_buttons", "options": options, "initial_option": options[0]}
-    return input_block(block_id, texts.FORM_LABELS[block_id], element, hint)
+    return input_block(block_id, form_texts.FORM_LABELS[block_id], element, hint)
 
 
 def markdown_input() -> Block:
     """Return the markdown choice; WHMCS cannot report it, so it starts at "Leave as it is"."""
-    words = (texts.FORM_LEAVE, texts.FORM_MARKDOWN_ON, texts.FORM_MARKDOWN_OFF)
-    return _radio("markdown", zip(ff.MARKDOWN_CHOICES, words), texts.FORM_MARKDOWN_HINT)
+    words = (form_texts.FORM_LEAVE, form_texts.FORM_MARKDOWN_ON, form_texts.FORM_MARKDOWN_OFF)
+    return _radio("markdown", zip(ff.MARKDOWN_CHOICES, words), form_texts.FORM_MARKDOWN_HINT)
 
 
 def client_close_input() -> Block:
     """Return the client closure choice, starting at "Leave as it is"."""
-    words = (texts.FORM_LEAVE, texts.FORM_FOLLOW_DEPARTMENT, texts.FORM_ALLOW, texts.FORM_PREVENT)
+    words = (
+        form_texts.FORM_LEAVE,
+        form_texts.FORM_FOLLOW_DEPARTMENT,
+        form_texts.FORM_ALLOW,
+        form_texts.FORM_PREVENT,
+    )
     choices = zip(ff.CLIENT_CLOSE_CHOICES, words)
-    return _radio("client_close", choices, texts.FORM_CLIENT_CLOSE_HINT)
+    return _radio("client_close", choices, form_texts.FORM_CLIENT_CLOSE_HINT)
 
 
 def customfield_input(field_id: int, label: str) -> Block:
@@ -258,5 +269,7 @@ def customfield_input(field_id: int, label: str) -> Block:
         "multiline": True,
         "max_length": ff.CUSTOMFIELD_LENGTH,
     }
-    shown = texts.FORM_CUSTOMFIELD_LABEL.format(label=" ".join(label.split()), id=field_id)
-    return input_block(ff.customfield_block(field_id), shown, element, texts.FORM_CUSTOMFIELD_HINT)
+    shown = form_texts.FORM_CUSTOMFIELD_LABEL.format(label=" ".join(label.split()), id=field_id)
+    return input_block(
+        ff.customfield_block(field_id), shown, element, form_texts.FORM_CUSTOMFIELD_HINT
+    )

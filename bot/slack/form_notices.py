@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from bot.slack import texts
+from bot.slack import form_texts
 from bot.slack.blocks import section, ticket_name, update_message
 from bot.slack.form_inputs import plain_text
 from bot.slack.form_views import (
@@ -24,11 +24,11 @@ from bot.tickets.result import Outcome, Problem, ProblemKind, UpdateResult
 _ESCAPED_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
 
 
-def _notice(text: str, close: str = texts.FORM_CLOSE) -> dict[str, Any]:
+def _notice(text: str, close: str = form_texts.FORM_CLOSE) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,
-        "title": plain_text(texts.FORM_TITLE, TITLE_LIMIT),
+        "title": plain_text(form_texts.FORM_TITLE, TITLE_LIMIT),
         "close": plain_text(close, TITLE_LIMIT),
         "blocks": [section(text)],
     }
@@ -36,7 +36,7 @@ def _notice(text: str, close: str = texts.FORM_CLOSE) -> dict[str, Any]:
 
 def build_saved_view(ticket_label: str) -> dict[str, Any]:
     """Return the view that replaces a form saved after it could no longer be closed."""
-    return _notice(texts.FORM_SAVED.format(ticket=inline(ticket_label, 100)))
+    return _notice(form_texts.FORM_SAVED.format(ticket=inline(ticket_label, 100)))
 
 
 def build_outcome_view(result: UpdateResult, slack_user: str, admin_url: str) -> dict[str, Any]:
@@ -47,9 +47,9 @@ def build_outcome_view(result: UpdateResult, slack_user: str, admin_url: str) ->
     """
     ticket = result.ticket
     label = inline(ticket_name(ticket), 100) if ticket else "?"
-    template = texts.FORM_PARTLY_SAVED
+    template = form_texts.FORM_PARTLY_SAVED
     if result.outcome is not Outcome.PARTIAL:
-        template = texts.FORM_NOT_CONFIRMED
+        template = form_texts.FORM_NOT_CONFIRMED
     view = _notice(template.format(ticket=label))
     said = update_message(result, slack_user, result.actor, False, None)["blocks"]
     view["blocks"].extend(said[: VIEW_BLOCK_LIMIT - 2])
@@ -58,7 +58,7 @@ def build_outcome_view(result: UpdateResult, slack_user: str, admin_url: str) ->
         button = {
             "type": "button",
             "action_id": OPEN_ACTION_ID,
-            "text": plain_text(texts.FORM_OPEN_IN_WHMCS, BUTTON_TEXT_LIMIT),
+            "text": plain_text(form_texts.FORM_OPEN_IN_WHMCS, BUTTON_TEXT_LIMIT),
             "url": url,
         }
         view["blocks"].append({"type": "actions", "elements": [button]})
@@ -67,17 +67,19 @@ def build_outcome_view(result: UpdateResult, slack_user: str, admin_url: str) ->
 
 def build_outdated_view() -> dict[str, Any]:
     """Return the view pushed over a form submitted from a revision that was since reloaded."""
-    return _notice(texts.FORM_OUTDATED, texts.FORM_BACK)
+    return _notice(form_texts.FORM_OUTDATED, form_texts.FORM_BACK)
 
 
 def build_already_saved_view(ticket_ref: str) -> dict[str, Any]:
     """Return the view for a form submitted again after it was saved."""
-    return _notice(texts.FORM_ALREADY_SAVED.format(ticket=inline(ticket_ref, 100)), texts.FORM_BACK)
+    return _notice(
+        form_texts.FORM_ALREADY_SAVED.format(ticket=inline(ticket_ref, 100)), form_texts.FORM_BACK
+    )
 
 
 def build_untrusted_view() -> dict[str, Any]:
     """Return the view for a submission whose metadata or submitter does not match its opener."""
-    return _notice(texts.FORM_UNTRUSTED)
+    return _notice(form_texts.FORM_UNTRUSTED)
 
 
 def problem_lines(problems: Sequence[Problem]) -> str:

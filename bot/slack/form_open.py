@@ -17,7 +17,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack import texts
+from bot.slack import form_texts
 from bot.slack.form_deps import FormDeps
 from bot.slack.form_fill import FormFiller
 from bot.slack.form_handoff import Handoff, Once
@@ -202,7 +202,7 @@ class FormOpener:
             return
         ref = parse_ticket_ref(_ref_text((view.get("state") or {}).get("values")))
         if ref is None:
-            ack(response_action="errors", errors={REF_BLOCK_ID: texts.FORM_REF_INVALID})
+            ack(response_action="errors", errors={REF_BLOCK_ID: form_texts.FORM_REF_INVALID})
             return
 
         chosen = replace(meta, ref=ref.label)

@@ -10,7 +10,7 @@ from slack_bolt import Ack, App
 
 from bot.access import ALL, Identity
 from bot.slack import form_fields as ff
-from bot.slack import texts
+from bot.slack import form_texts
 from bot.slack.form_again import base_block_id
 from bot.slack.form_deps import FormDeps
 from bot.slack.form_fill import FormFiller
@@ -45,7 +45,7 @@ def flag_options(
     me = identity.admin
     options: list[Option] = []
     if _has(allowed, "flag_self"):
-        options.append(option(texts.FORM_FLAG_ME.format(name=me.full_name), ff.ME))
+        options.append(option(form_texts.FORM_FLAG_ME.format(name=me.full_name), ff.ME))
     if not _has(allowed, "flag_others"):
         return options
     words = query.casefold().split()
@@ -56,10 +56,12 @@ def flag_options(
         if all(word in names for word in words):
             shown = admin.full_name
             if admin.username and admin.username != admin.full_name:
-                shown = texts.FORM_ADMIN_OPTION.format(
+                shown = form_texts.FORM_ADMIN_OPTION.format(
                     name=admin.full_name, username=admin.username
                 )
-            options.append(option(shown, str(admin.id), texts.FORM_ADMIN_ID.format(id=admin.id)))
+            options.append(
+                option(shown, str(admin.id), form_texts.FORM_ADMIN_ID.format(id=admin.id))
+            )
         if len(options) >= OPTIONS_LIMIT:
             break
     return options[:OPTIONS_LIMIT]
@@ -74,7 +76,7 @@ def department_options(departments: Sequence[Department], query: str) -> list[Op
             continue
         if wanted and wanted not in squash(department.name) and typed != str(department.id):
             continue
-        fallback = texts.FORM_DEPARTMENT_ID.format(id=department.id)
+        fallback = form_texts.FORM_DEPARTMENT_ID.format(id=department.id)
         options.append(option(department.name or fallback, str(department.id), fallback))
         if len(options) >= OPTIONS_LIMIT:
             break
@@ -130,7 +132,9 @@ class FormOptions:
             # shows the flag select only to those who may flag; a save checks again.
             log.warning("options for block=%s not ready in time", field)
             found = (
-                [option(texts.FORM_FLAG_ME.format(name="you"), ff.ME)] if field == "flag" else []
+                [option(form_texts.FORM_FLAG_ME.format(name="you"), ff.ME)]
+                if field == "flag"
+                else []
             )
         ack(options=found)
 

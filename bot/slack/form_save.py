@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.access import Identity
 from bot.slack import form_fields as ff
-from bot.slack import texts, trail
+from bot.slack import form_texts, texts, trail
 from bot.slack.blocks import ticket_name
 from bot.slack.form_again import block_ids, clean, filled_in, refilled, renamed, with_notes
 from bot.slack.form_deps import FormDeps
@@ -155,7 +155,7 @@ class FormSave:
             return self.marked(sub, None, errors, under_inputs=True)
         if not changes:
             self._record(sub, admin_id, "no_change", NO_CHANGE_DETAIL)
-            return self.marked(sub, texts.FORM_NOTHING_TO_SAVE)
+            return self.marked(sub, form_texts.FORM_NOTHING_TO_SAVE)
         with answers.service.serialised(sub.opened.ticket_id):
             return self._save(sub, identity, changes)
 
@@ -181,7 +181,9 @@ class FormSave:
             self._record(
                 sub, admin_id, "refused", "changed in WHMCS meanwhile: " + ",".join(clashes)
             )
-            return self.again(sub, identity, fresh, others, clashes, texts.FORM_CHANGED_MEANWHILE)
+            return self.again(
+                sub, identity, fresh, others, clashes, form_texts.FORM_CHANGED_MEANWHILE
+            )
 
         changes = keep_seconds(changes, fresh.date)
         request = UpdateRequest(TicketRef(sub.ref, sub.opened.ticket_id, None), changes)
@@ -223,7 +225,7 @@ class FormSave:
                 notes[block] = _sentence(problem)
             else:
                 loose.append(problem)
-        banner = texts.FORM_NOT_SAVED.format(ticket=inline(ticket_name(fresh), 100))
+        banner = form_texts.FORM_NOT_SAVED.format(ticket=inline(ticket_name(fresh), 100))
         if loose:
             banner += "\n" + problem_lines(loose)
         if others:
@@ -262,9 +264,9 @@ class FormSave:
         """Return the form filled anew from the ticket, fields changed meanwhile marked."""
         flagged = self._flagged_name(fresh)
         marked = {
-            block: (texts.FORM_CLASHED if block in clashes else texts.FORM_CHANGED).format(
-                now=_now(block, fresh, flagged)
-            )
+            block: (
+                form_texts.FORM_CLASHED if block in clashes else form_texts.FORM_CHANGED
+            ).format(now=_now(block, fresh, flagged))
             for block in others
         }
         marked.update(notes or {})
@@ -285,7 +287,7 @@ class FormSave:
             admin = self.deps.answers.service.catalog.admin(ticket.flag)
         except WhmcsError:
             admin = None
-        return admin.full_name if admin else texts.FORM_ADMIN_ID.format(id=ticket.flag)
+        return admin.full_name if admin else form_texts.FORM_ADMIN_ID.format(id=ticket.flag)
 
 
 def _sentence(problem: Problem) -> str:
@@ -301,7 +303,7 @@ def _now(block: str, ticket: Ticket, flagged: str) -> str:
         "subject": ticket.subject,
         "status": ticket.status,
         "priority": ticket.priority,
-        "dept": ticket.deptname or texts.FORM_DEPARTMENT_ID.format(id=ticket.deptid),
+        "dept": ticket.deptname or form_texts.FORM_DEPARTMENT_ID.format(id=ticket.deptid),
         "flag": flagged,
         "client": client_label(ticket.userid),
         "name": ticket.name,
@@ -310,4 +312,4 @@ def _now(block: str, ticket: Ticket, flagged: str) -> str:
         "created_date": ff.shown_created(ticket.date),
     }
     value = ff.shown_line(values.get(block, ""), 100)
-    return texts.FORM_NOW.format(value=value) if value else ""
+    return form_texts.FORM_NOW.format(value=value) if value else ""

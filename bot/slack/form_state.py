@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from bot.slack import form_fields as ff
-from bot.slack import texts
+from bot.slack import form_texts
 from bot.slack.form_opened import Opened
 from bot.tickets.grammar import FieldChange
 from bot.tickets.refs import MAX_TICKET_ID
@@ -89,7 +89,7 @@ class _Reading:
             log.warning(
                 "ticket form for ticket=%s had a value in block=%s", self.opened.ticket_id, block_id
             )
-            self.errors[block_id] = texts.FORM_NOT_OFFERED
+            self.errors[block_id] = form_texts.FORM_NOT_OFFERED
         elif error is not None:
             self.errors[block_id] = error
         elif change is not None:
@@ -109,7 +109,7 @@ def _subject(r: _Reading) -> None:
     if text is None:
         return
     if not text:
-        r.keep("subject", None, texts.FORM_SUBJECT_EMPTY if r.opened.subject.strip() else None)
+        r.keep("subject", None, form_texts.FORM_SUBJECT_EMPTY if r.opened.subject.strip() else None)
     elif not same_text(text, r.opened.subject):
         r.keep("subject", FieldChange("subject", text))
 
@@ -127,7 +127,7 @@ def _priority(r: _Reading) -> None:
     if value in ff.PRIORITY_CHOICES:
         r.keep("priority", FieldChange("priority", value))
     else:
-        r.keep("priority", None, texts.FORM_NOT_A_CHOICE)
+        r.keep("priority", None, form_texts.FORM_NOT_A_CHOICE)
 
 
 def _dept(r: _Reading) -> None:
@@ -136,7 +136,7 @@ def _dept(r: _Reading) -> None:
         return
     deptid = _whole_number(value)
     if not deptid:
-        r.keep("dept", None, texts.FORM_NOT_A_CHOICE)
+        r.keep("dept", None, form_texts.FORM_NOT_A_CHOICE)
     elif deptid != r.opened.deptid:
         r.keep("dept", FieldChange("dept", str(deptid)))
 
@@ -150,7 +150,7 @@ def _flag(r: _Reading) -> None:
         return
     admin_id = _whole_number(value)
     if not admin_id:
-        r.keep("flag", None, texts.FORM_NOT_A_CHOICE)
+        r.keep("flag", None, form_texts.FORM_NOT_A_CHOICE)
     elif admin_id != r.opened.flag:
         r.keep("flag", FieldChange("flag", str(admin_id)))
 
@@ -160,13 +160,13 @@ def _unflag(r: _Reading) -> None:
     if not ticked:
         return
     if any(value != ff.REMOVE_FLAG for value in ticked):
-        r.keep("unflag", None, texts.FORM_NOT_A_CHOICE)
+        r.keep("unflag", None, form_texts.FORM_NOT_A_CHOICE)
     elif r.opened.flag > 0:
         r.keep("unflag", FieldChange("unflag", ""))
     if r.changed("flag") and r.changed("unflag"):
         r.drop("flag")
         r.drop("unflag")
-        r.errors["unflag"] = texts.FORM_FLAG_AND_UNFLAG
+        r.errors["unflag"] = form_texts.FORM_FLAG_AND_UNFLAG
 
 
 def _client(r: _Reading) -> None:
@@ -175,7 +175,7 @@ def _client(r: _Reading) -> None:
         return
     userid = _whole_number(text)
     if userid is None:
-        r.keep("client", None, texts.FORM_CLIENT_INVALID)
+        r.keep("client", None, form_texts.FORM_CLIENT_INVALID)
     elif userid != r.opened.userid:
         r.keep("client", FieldChange("client", str(userid)))
 
@@ -191,7 +191,7 @@ def _contact(r: _Reading) -> None:
         else:
             same = same_text(text, before)
         if not text:
-            r.keep(block_id, None, texts.FORM_CANNOT_CLEAR if before else None)
+            r.keep(block_id, None, form_texts.FORM_CANNOT_CLEAR if before else None)
         elif not same:
             r.keep(block_id, FieldChange(block_id, text))
 
@@ -214,12 +214,12 @@ def _guest(r: _Reading) -> None:
 
     r.drop("client")
     if not ff.may_edit("name", r.allowed):
-        r.errors["client"] = texts.FORM_GUEST_NEEDS_CONTACT_ROLE
+        r.errors["client"] = form_texts.FORM_GUEST_NEEDS_CONTACT_ROLE
         return
-    r.errors["client"] = texts.FORM_GUEST_NEEDS_CONTACT
+    r.errors["client"] = form_texts.FORM_GUEST_NEEDS_CONTACT
     for block_id in missing:
         if _element(r.values, block_id) is not None:
-            r.errors.setdefault(block_id, texts.FORM_NEEDED_FOR_GUEST)
+            r.errors.setdefault(block_id, form_texts.FORM_NEEDED_FOR_GUEST)
 
 
 def _created(r: _Reading) -> None:
@@ -229,13 +229,13 @@ def _created(r: _Reading) -> None:
         return
     date, time = date or "", time or ""
     if date and not ff.is_picked_date(date):
-        r.keep("created_date", None, texts.FORM_NOT_A_CHOICE)
+        r.keep("created_date", None, form_texts.FORM_NOT_A_CHOICE)
     elif time and not ff.is_picked_time(time):
-        r.keep("created_time", None, texts.FORM_NOT_A_CHOICE)
+        r.keep("created_time", None, form_texts.FORM_NOT_A_CHOICE)
     elif date and not time:
-        r.keep("created_time", None, texts.FORM_PICK_TIME)
+        r.keep("created_time", None, form_texts.FORM_PICK_TIME)
     elif time and not date:
-        r.keep("created_date", None, texts.FORM_PICK_DATE)
+        r.keep("created_date", None, form_texts.FORM_PICK_DATE)
     elif date and f"{date} {time}" != r.opened.created:
         r.keep("created_date", FieldChange("created", f"{date} {time}"))
 
@@ -246,7 +246,7 @@ def _message(r: _Reading) -> None:
         return
     if not ff.message_text(text):
         emptied = r.opened.message_shown and r.opened.message_digest != _EMPTY_DIGEST
-        r.keep("message", None, texts.FORM_MESSAGE_EMPTY if emptied else None)
+        r.keep("message", None, form_texts.FORM_MESSAGE_EMPTY if emptied else None)
     elif ff.message_digest(text) != r.opened.message_digest:
         r.keep("message", FieldChange("message", text))
 
@@ -259,7 +259,7 @@ def _radio(r: _Reading, block_id: str, field: str, choices: Collection[str]) -> 
     if value in choices:
         r.keep(block_id, FieldChange(field, value))
     else:
-        r.keep(block_id, None, texts.FORM_NOT_A_CHOICE)
+        r.keep(block_id, None, form_texts.FORM_NOT_A_CHOICE)
 
 
 def _switches(r: _Reading) -> None:

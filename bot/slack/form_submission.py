@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.slack import texts
+from bot.slack import form_texts
 from bot.slack.form_opened import Opened
 from bot.slack.form_seal import FormMeta
 from bot.tickets.result import UpdateResult
@@ -70,7 +70,7 @@ class SaveOutcome:
 
 def refusal_record(errors: Mapping[str, str]) -> tuple[str, str]:
     """Return the audit outcome and detail of a form refused before any WHMCS call."""
-    hidden = [block for block, error in errors.items() if error == texts.FORM_NOT_OFFERED]
+    hidden = [block for block, error in errors.items() if error == form_texts.FORM_NOT_OFFERED]
     if hidden:
         return "denied", "fields not offered by the form: " + ",".join(hidden)
     return "refused", "form values refused: " + ",".join(errors)

@@ -14,7 +14,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack import blocks, texts, trail
+from bot.slack import blocks, form_texts, trail
 from bot.slack import form_fields as ff
 from bot.slack.form_again import block_ids, normalized_values
 from bot.slack.form_deps import FormDeps
@@ -79,7 +79,7 @@ class FormSubmit:
             return
         if not changes:
             self.save.record_refusal(sub, "no_change", NO_CHANGE_DETAIL)
-            ack(**self.save.marked(sub, texts.FORM_NOTHING_TO_SAVE).ack_args())
+            ack(**self.save.marked(sub, form_texts.FORM_NOTHING_TO_SAVE).ack_args())
             return
 
         handoff: Handoff[SaveOutcome] = Handoff()
@@ -89,7 +89,7 @@ class FormSubmit:
                 outcome = self.save.run(sub)
             except Exception:
                 log.exception("saving the ticket form of user=%s failed", user_id)
-                outcome = self.save.marked(sub, texts.FORM_SAVE_BROKEN)
+                outcome = self.save.marked(sub, form_texts.FORM_SAVE_BROKEN)
             self._deliver(client, sub, view_id, handoff, outcome)
 
         self.deps.followups.submit(job, _nothing)

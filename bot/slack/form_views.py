@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.access import ALL
 from bot.slack import form_fields as ff
 from bot.slack import form_inputs as fi
-from bot.slack import texts
+from bot.slack import form_texts, texts
 from bot.slack.blocks import context, header, section, ticket_name
 from bot.slack.mrkdwn import cut, escape, inline
 from bot.slack.ticket_facts import reply_age, ticket_url
@@ -47,8 +47,8 @@ def _modal(
     view: dict[str, Any] = {
         "type": "modal",
         "callback_id": callback_id,
-        "title": fi.plain_text(texts.FORM_TITLE, TITLE_LIMIT),
-        "close": fi.plain_text(texts.FORM_CLOSE, TITLE_LIMIT),
+        "title": fi.plain_text(form_texts.FORM_TITLE, TITLE_LIMIT),
+        "close": fi.plain_text(form_texts.FORM_CLOSE, TITLE_LIMIT),
         "blocks": list(blocks[:VIEW_BLOCK_LIMIT]),
     }
     if submit:
@@ -66,25 +66,25 @@ def _summary(
     ticket: Ticket, flagged_name: str, timezone: ZoneInfo, admin_url: str, now: datetime | None
 ) -> Block:
     """Return the ticket's facts, with a button to its page in WHMCS."""
-    department = ticket.deptname or texts.FORM_DEPARTMENT_ID.format(id=ticket.deptid)
+    department = ticket.deptname or form_texts.FORM_DEPARTMENT_ID.format(id=ticket.deptid)
     flag = texts.UNFLAGGED
     if ticket.flag > 0:
-        flag = inline(flagged_name or texts.FORM_ADMIN_ID.format(id=ticket.flag), 100)
+        flag = inline(flagged_name or form_texts.FORM_ADMIN_ID.format(id=ticket.flag), 100)
     when = inline(ticket.lastreply, 40) or "–"
     age = reply_age(ticket.lastreply, timezone, now)
     lines = [
         f"*{inline(ticket.subject or texts.NO_SUBJECT, 300)}*",
-        texts.FORM_FROM.format(
+        form_texts.FORM_FROM.format(
             name=inline(ticket.name, 100) or "–", owner=client_label(ticket.userid)
         ),
-        texts.FORM_DEPARTMENT.format(department=inline(department, 100)),
-        texts.FORM_STATUS_PRIORITY.format(
+        form_texts.FORM_DEPARTMENT.format(department=inline(department, 100)),
+        form_texts.FORM_STATUS_PRIORITY.format(
             status=inline(ticket.status, 100) or "–", priority=inline(ticket.priority, 100) or "–"
         ),
-        texts.FORM_FLAG.format(flag=flag),
-        texts.FORM_LAST_REPLY_AGE.format(when=when, age=age)
+        form_texts.FORM_FLAG.format(flag=flag),
+        form_texts.FORM_LAST_REPLY_AGE.format(when=when, age=age)
         if age
-        else texts.FORM_LAST_REPLY.format(when=when),
+        else form_texts.FORM_LAST_REPLY.format(when=when),
     ]
     block = section("\n".join(lines))
     block["block_id"] = SUMMARY_BLOCK
@@ -93,7 +93,7 @@ def _summary(
         block["accessory"] = {
             "type": "button",
             "action_id": OPEN_ACTION_ID,
-            "text": fi.plain_text(texts.FORM_OPEN_IN_WHMCS, BUTTON_TEXT_LIMIT),
+            "text": fi.plain_text(form_texts.FORM_OPEN_IN_WHMCS, BUTTON_TEXT_LIMIT),
             "url": url,
         }
     return block
@@ -126,7 +126,9 @@ def _inputs(
         inputs.append(fi.flag_input(ticket, flagged_name, not _has(allowed, "flag_others")))
     unflag = "unflag_self" if ticket.flag == actor_admin_id else "unflag_others"
     if ticket.flag > 0 and _has(allowed, unflag):
-        inputs.append(fi.unflag_input(flagged_name or texts.FORM_ADMIN_ID.format(id=ticket.flag)))
+        inputs.append(
+            fi.unflag_input(flagged_name or form_texts.FORM_ADMIN_ID.format(id=ticket.flag))
+        )
     if may("client"):
         inputs.append(fi.client_input(ticket))
     if may("name"):
@@ -205,7 +207,7 @@ def build_form_view(
             customfields.append(_noted([fi.customfield_input(field_id, label)], notes))
     shown = {b["block_id"] for b in inputs} | {g[0]["block_id"] for g in customfields}
 
-    top = [header(texts.FORM_HEADER.format(ticket=ticket_name(ticket)))]
+    top = [header(form_texts.FORM_HEADER.format(ticket=ticket_name(ticket)))]
     if banner:
         top.append(section(banner))
     top.append(_summary(ticket, flagged_name, timezone, admin_url, now))
@@ -219,29 +221,29 @@ def build_form_view(
     for group in fitting:
         blocks.extend(group)
     if len(fitting) < len(customfields):
-        more = texts.FORM_MORE_CUSTOMFIELDS.format(
+        more = form_texts.FORM_MORE_CUSTOMFIELDS.format(
             count=len(customfields) - len(fitting), ticket=ticket.id
         )
         note = context(escape(more))
         note["block_id"] = MORE_BLOCK
         blocks.append(note)
     if _has(allowed, ff.CUSTOMFIELD_ACTION) and not customfield_labels:
-        unlisted = texts.FORM_CUSTOMFIELDS_UNLISTED.format(ticket=ticket.id)
+        unlisted = form_texts.FORM_CUSTOMFIELDS_UNLISTED.format(ticket=ticket.id)
         blocks.append(context(escape(unlisted)))
     if not shown:
-        blocks.append(context(texts.FORM_NOTHING_TO_CHANGE))
-    return _modal(CALLBACK_ID, blocks, metadata, texts.FORM_SUBMIT if shown else None)
+        blocks.append(context(form_texts.FORM_NOTHING_TO_CHANGE))
+    return _modal(CALLBACK_ID, blocks, metadata, form_texts.FORM_SUBMIT if shown else None)
 
 
 def build_loading_view(ref_label: str, metadata: str = "") -> dict[str, Any]:
     """Return the view shown while the ticket is read: `views.open` must not wait for WHMCS."""
-    text = texts.FORM_LOADING.format(ref=inline(ref_label, 100))
+    text = form_texts.FORM_LOADING.format(ref=inline(ref_label, 100))
     return _modal(CALLBACK_ID, [section(text)], metadata)
 
 
 def build_saving_view(ticket_label: str, metadata: str = "") -> dict[str, Any]:
     """Return the view shown while a change is written to WHMCS."""
-    text = texts.FORM_SAVING.format(ticket=inline(ticket_label, 100))
+    text = form_texts.FORM_SAVING.format(ticket=inline(ticket_label, 100))
     return _modal(CALLBACK_ID, [section(text)], metadata)
 
 
@@ -253,7 +255,7 @@ def build_failed_view(
     Args:
         hint_is_mrkdwn: the hint is already escaped mrkdwn (it may carry mentions to keep).
     """
-    text = texts.FORM_FAILED.format(message=inline(message, 1000))
+    text = form_texts.FORM_FAILED.format(message=inline(message, 1000))
     if hint.strip():
         text += "\n" + (cut(hint, 1500) if hint_is_mrkdwn else escape(hint))
     retry = {
@@ -262,7 +264,7 @@ def build_failed_view(
             {
                 "type": "button",
                 "action_id": RETRY_ACTION_ID,
-                "text": fi.plain_text(texts.FORM_RETRY, BUTTON_TEXT_LIMIT),
+                "text": fi.plain_text(form_texts.FORM_RETRY, BUTTON_TEXT_LIMIT),
             }
         ],
     }
@@ -278,10 +280,12 @@ def build_ref_view(metadata: str) -> dict[str, Any]:
     element = {
         "type": "plain_text_input",
         "max_length": REF_LENGTH,
-        "placeholder": fi.plain_text(texts.FORM_REF_PLACEHOLDER, fi.PLACEHOLDER_LIMIT),
+        "placeholder": fi.plain_text(form_texts.FORM_REF_PLACEHOLDER, fi.PLACEHOLDER_LIMIT),
     }
-    block = fi.input_block(REF_BLOCK_ID, texts.FORM_REF_LABEL, element, texts.FORM_REF_HINT)
-    return _modal(REF_CALLBACK_ID, [_required(block)], metadata, texts.FORM_REF_SUBMIT)
+    block = fi.input_block(
+        REF_BLOCK_ID, form_texts.FORM_REF_LABEL, element, form_texts.FORM_REF_HINT
+    )
+    return _modal(REF_CALLBACK_ID, [_required(block)], metadata, form_texts.FORM_REF_SUBMIT)
 
 
 def build_pick_view(candidates: Sequence[str], metadata: str) -> dict[str, Any]:
@@ -292,8 +296,10 @@ def build_pick_view(candidates: Sequence[str], metadata: str) -> dict[str, Any]:
         return build_ref_view(metadata)
     element = {
         "type": "static_select",
-        "placeholder": fi.plain_text(texts.FORM_PICK_PLACEHOLDER, fi.PLACEHOLDER_LIMIT),
+        "placeholder": fi.plain_text(form_texts.FORM_PICK_PLACEHOLDER, fi.PLACEHOLDER_LIMIT),
         "options": choices[: fi.STATIC_OPTIONS_LIMIT],
     }
-    block = fi.input_block(REF_BLOCK_ID, texts.FORM_PICK_LABEL, element, texts.FORM_PICK_HINT)
-    return _modal(REF_CALLBACK_ID, [_required(block)], metadata, texts.FORM_REF_SUBMIT)
+    block = fi.input_block(
+        REF_BLOCK_ID, form_texts.FORM_PICK_LABEL, element, form_texts.FORM_PICK_HINT
+    )
+    return _modal(REF_CALLBACK_ID, [_required(block)], metadata, form_texts.FORM_REF_SUBMIT)

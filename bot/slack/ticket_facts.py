@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.slack import texts
+from bot.slack import form_texts
 
 URL_LIMIT = 3000
 _WHMCS_DATE = "%Y-%m-%d %H:%M:%S"
@@ -33,7 +33,7 @@ def reply_age(lastreply: str, timezone: ZoneInfo, now: datetime | None = None) -
         moment = moment.astimezone(timezone).replace(tzinfo=None)
     seconds = (moment - then).total_seconds()
     if seconds < 60:
-        return texts.FORM_JUST_NOW
+        return form_texts.FORM_JUST_NOW
     minutes = int(seconds // 60)
     if minutes < 60:
         return _ago("minutes", minutes)
@@ -44,6 +44,6 @@ def reply_age(lastreply: str, timezone: ZoneInfo, now: datetime | None = None) -
 
 def _ago(unit: str, count: int) -> str:
     if count == 1:
-        return texts.FORM_ONE_AGO[unit]
-    words = {"minutes": texts.FORM_MINUTES_AGO, "hours": texts.FORM_HOURS_AGO}
-    return words.get(unit, texts.FORM_DAYS_AGO).format(count=count)
+        return form_texts.FORM_ONE_AGO[unit]
+    words = {"minutes": form_texts.FORM_MINUTES_AGO, "hours": form_texts.FORM_HOURS_AGO}
+    return words.get(unit, form_texts.FORM_DAYS_AGO).format(count=count)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from bot.access import ACTIONS, DEFAULT_ROLES, Identity
 from bot.slack import form_fields as ff
-from bot.slack import texts
+from bot.slack import form_texts
 from bot.slack.form_again import filled_in, normalized_values
 from bot.slack.form_options import department_options, flag_options
 from bot.slack.form_refs import MAX_REFS, refs_in_message
@@ -46,7 +46,7 @@ typed = st.one_of(
 # Error texts the form shows under an input.
 FORM_ERRORS = {
     value
-    for name, value in vars(texts).items()
+    for name, value in vars(form_texts).items()
     if name.startswith("FORM_") and isinstance(value, str)
 }
 # A refused input can also mark the inputs it needs: a date its time, a guest its contact.

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from slack_sdk.models.views import ViewState
 
 from bot.access import ACTIONS, DEFAULT_ROLES
-from bot.slack import texts
+from bot.slack import form_texts
 from bot.slack.form_state import Opened, read_submission
 from bot.tickets.grammar import FIELDS, FieldChange, UpdateRequest, parse_command
 from bot.whmcs import Ticket
@@ -175,29 +175,49 @@ def test_values_the_ticket_already_has_change_nothing(block_id: str, state: dict
 @pytest.mark.parametrize(
     ("block_id", "state", "error_at", "error"),
     [
-        ("created_time", {"selected_time": None}, "created_time", texts.FORM_PICK_TIME),
-        ("created_date", {"selected_date": None}, "created_date", texts.FORM_PICK_DATE),
-        ("created_date", {"selected_date": "2026-02-30"}, "created_date", texts.FORM_NOT_A_CHOICE),
-        ("created_time", {"selected_time": "25:00"}, "created_time", texts.FORM_NOT_A_CHOICE),
-        ("client", {"value": "abc"}, "client", texts.FORM_CLIENT_INVALID),
-        ("client", {"value": "-1"}, "client", texts.FORM_CLIENT_INVALID),
-        ("client", {"value": "1.5"}, "client", texts.FORM_CLIENT_INVALID),
-        ("client", {"value": "99999999999"}, "client", texts.FORM_CLIENT_INVALID),
-        ("client", {"value": "١٢"}, "client", texts.FORM_CLIENT_INVALID),
-        ("subject", {"value": "   "}, "subject", texts.FORM_SUBJECT_EMPTY),
-        ("subject", {"value": None}, "subject", texts.FORM_SUBJECT_EMPTY),
-        ("name", {"value": ""}, "name", texts.FORM_CANNOT_CLEAR),
-        ("email", {"value": None}, "email", texts.FORM_CANNOT_CLEAR),
-        ("cc", {"value": " "}, "cc", texts.FORM_CANNOT_CLEAR),
-        ("message", {"value": ""}, "message", texts.FORM_MESSAGE_EMPTY),
-        ("priority", {"selected_option": choice("Urgent")}, "priority", texts.FORM_NOT_A_CHOICE),
-        ("dept", {"selected_option": choice("Billing")}, "dept", texts.FORM_NOT_A_CHOICE),
-        ("dept", {"selected_option": choice("0")}, "dept", texts.FORM_NOT_A_CHOICE),
-        ("flag", {"selected_option": choice("0")}, "flag", texts.FORM_NOT_A_CHOICE),
-        ("flag", {"selected_option": choice("@bob")}, "flag", texts.FORM_NOT_A_CHOICE),
-        ("unflag", {"selected_options": [choice("yes")]}, "unflag", texts.FORM_NOT_A_CHOICE),
-        ("markdown", {"selected_option": choice("maybe")}, "markdown", texts.FORM_NOT_A_CHOICE),
-        ("client_close", {"selected_option": choice("1")}, "client_close", texts.FORM_NOT_A_CHOICE),
+        ("created_time", {"selected_time": None}, "created_time", form_texts.FORM_PICK_TIME),
+        ("created_date", {"selected_date": None}, "created_date", form_texts.FORM_PICK_DATE),
+        (
+            "created_date",
+            {"selected_date": "2026-02-30"},
+            "created_date",
+            form_texts.FORM_NOT_A_CHOICE,
+        ),
+        ("created_time", {"selected_time": "25:00"}, "created_time", form_texts.FORM_NOT_A_CHOICE),
+        ("client", {"value": "abc"}, "client", form_texts.FORM_CLIENT_INVALID),
+        ("client", {"value": "-1"}, "client", form_texts.FORM_CLIENT_INVALID),
+        ("client", {"value": "1.5"}, "client", form_texts.FORM_CLIENT_INVALID),
+        ("client", {"value": "99999999999"}, "client", form_texts.FORM_CLIENT_INVALID),
+        ("client", {"value": "١٢"}, "client", form_texts.FORM_CLIENT_INVALID),
+        ("subject", {"value": "   "}, "subject", form_texts.FORM_SUBJECT_EMPTY),
+        ("subject", {"value": None}, "subject", form_texts.FORM_SUBJECT_EMPTY),
+        ("name", {"value": ""}, "name", form_texts.FORM_CANNOT_CLEAR),
+        ("email", {"value": None}, "email", form_texts.FORM_CANNOT_CLEAR),
+        ("cc", {"value": " "}, "cc", form_texts.FORM_CANNOT_CLEAR),
+        ("message", {"value": ""}, "message", form_texts.FORM_MESSAGE_EMPTY),
+        (
+            "priority",
+            {"selected_option": choice("Urgent")},
+            "priority",
+            form_texts.FORM_NOT_A_CHOICE,
+        ),
+        ("dept", {"selected_option": choice("Billing")}, "dept", form_texts.FORM_NOT_A_CHOICE),
+        ("dept", {"selected_option": choice("0")}, "dept", form_texts.FORM_NOT_A_CHOICE),
+        ("flag", {"selected_option": choice("0")}, "flag", form_texts.FORM_NOT_A_CHOICE),
+        ("flag", {"selected_option": choice("@bob")}, "flag", form_texts.FORM_NOT_A_CHOICE),
+        ("unflag", {"selected_options": [choice("yes")]}, "unflag", form_texts.FORM_NOT_A_CHOICE),
+        (
+            "markdown",
+            {"selected_option": choice("maybe")},
+            "markdown",
+            form_texts.FORM_NOT_A_CHOICE,
+        ),
+        (
+            "client_close",
+            {"selected_option": choice("1")},
+            "client_close",
+            form_texts.FORM_NOT_A_CHOICE,
+        ),
     ],
 )
 def test_what_needs_no_whmcs_call_is_refused_under_its_input(
@@ -215,7 +235,7 @@ def test_flag_and_unflag_together_are_refused() -> None:
     put(values, "unflag", selected_options=[choice("remove")])
     put(values, "status", selected_option=choice("Closed"))
     changes, errors = submit(values, opened)
-    assert errors == {"unflag": texts.FORM_FLAG_AND_UNFLAG}
+    assert errors == {"unflag": form_texts.FORM_FLAG_AND_UNFLAG}
     assert [c.field for c in changes] == ["status"]
 
 
@@ -242,15 +262,15 @@ def test_a_guest_ticket_without_a_name_is_refused() -> None:
     put(values, "name", value="")
     changes, errors = submit(values, opened)
     assert changes == ()
-    assert errors["client"] == texts.FORM_GUEST_NEEDS_CONTACT
-    assert errors["name"] == texts.FORM_CANNOT_CLEAR
+    assert errors["client"] == form_texts.FORM_GUEST_NEEDS_CONTACT
+    assert errors["name"] == form_texts.FORM_CANNOT_CLEAR
     # A ticket with no email to pre-fill: the empty email input is pointed at.
     values, opened = opened_form(make_ticket(email=""))
     changes, errors = submit(put(values, "client", value="0"), opened)
     assert changes == ()
     assert errors == {
-        "client": texts.FORM_GUEST_NEEDS_CONTACT,
-        "email": texts.FORM_NEEDED_FOR_GUEST,
+        "client": form_texts.FORM_GUEST_NEEDS_CONTACT,
+        "email": form_texts.FORM_NEEDED_FOR_GUEST,
     }
 
 
@@ -260,7 +280,7 @@ def test_a_guest_ticket_needs_the_contact_permission_too() -> None:
     assert "name" not in values
     changes, errors = submit(put(values, "client", value="0"), opened, allowed)
     assert changes == ()
-    assert errors == {"client": texts.FORM_GUEST_NEEDS_CONTACT_ROLE}
+    assert errors == {"client": form_texts.FORM_GUEST_NEEDS_CONTACT_ROLE}
 
 
 def test_a_message_too_long_to_show_is_kept_when_left_empty() -> None:
@@ -281,7 +301,9 @@ def test_a_changed_value_in_an_input_not_offered_is_refused() -> None:
     put(values, "unflag", selected_options=[choice("remove")])
     changes, errors = submit(values, opened, allowed)
     assert changes == (FieldChange("status", "Closed"),)
-    assert errors == dict.fromkeys(["unflag", "client", "markdown", "cf.7"], texts.FORM_NOT_OFFERED)
+    assert errors == dict.fromkeys(
+        ["unflag", "client", "markdown", "cf.7"], form_texts.FORM_NOT_OFFERED
+    )
 
 
 def test_an_unchanged_value_in_an_input_not_offered_is_ignored() -> None:

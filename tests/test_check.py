@@ -401,3 +401,16 @@ def test_route_departments_and_statuses_whmcs_lacks_are_named(env: dict[str, str
     assert "Technical Support" in failed, "the real names are not listed"
     assert f"triage route {first} names the status 'Opn'" in failed
     assert done.line_with(f"triage route {first + 1} to C0TECH: 1 department(s) found in WHMCS")
+
+
+def test_an_unreachable_slack_is_named_once(env: dict[str, str]) -> None:
+    with socket.socket() as closed:  # bound but not listening: connections are refused
+        closed.bind(("127.0.0.1", 0))
+        env["SLACK_API_URL"] = f"http://127.0.0.1:{closed.getsockname()[1]}/api/"
+        env["SLACK_APP_TOKEN"] = "xapp-1-A0-0-unreachable"
+
+        done = check(env)
+
+    assert done.status == 1
+    unreachable = [line for line in done.with_status("FAIL") if "could not be reached" in line]
+    assert len(unreachable) == 1, done.lines

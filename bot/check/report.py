@@ -72,6 +72,8 @@ class Report:
         for secret in self._secrets:
             text = text.replace(secret, HIDDEN)
         finding = Finding(status, text)
+        if finding.status != OK and finding in self.findings:
+            return  # one cause (Slack unreachable, say) found by several checks: said once
         self.findings.append(finding)
         self._sink(finding)
 

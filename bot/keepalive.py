@@ -17,13 +17,19 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
-MAX_HEADER_LINE = 65536
-MAX_HEADERS = 200
-# The largest answer read: far above any WHMCS answer, far below what would strain memory.
-MAX_BODY = 64 * 1024 * 1024
+from bot import http_answer
+from bot.http_answer import Answer, Reader, read_answer
+
+__all__ = ["Answer", "NoAnswer", "NotSent", "Origin", "Pool", "tls_context"]
+
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# A connection idle longer than this is not reused: servers close idle ones (Apache after 5 s),
+# and a request sent just as the server closes is one whose outcome nobody can know.
+MAX_IDLE = 4.0
+# What a request target may hold as it is; anything else is percent-encoded.
+_TARGET_SAFE = "/%:@!$&'()*+,;=-._~?"
 
 
 class NotSent(Exception):
@@ -43,14 +49,6 @@ class NoAnswer(Exception):
 
 
 @dataclass(frozen=True)
-class Answer:
-    """An HTTP answer: its status and its body."""
-
-    status: int
-    body: bytes
-
-
-@dataclass(frozen=True)
 class Origin:
     """Where connections go: scheme, host and port, and basic-auth credentials if any."""
 
@@ -65,19 +63,35 @@ class Origin:
         parts = urlsplit(url.strip())
         if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
             raise ValueError("not an http(s) URL with a host")
-        port = parts.port or _DEFAULT_PORTS[parts.scheme]  # raises ValueError for a bad port
+        port = parts.port  # raises ValueError for a port that is not a number up to 65535
+        if port == 0:
+            raise ValueError("port 0")
+        host = parts.hostname
+        if not host.isascii():
+            try:
+                host = host.encode("idna").decode("ascii")
+            except UnicodeError:
+                raise ValueError("host name cannot be encoded") from None
         auth = None
         if parts.username is not None:
             auth = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
-        return cls(parts.scheme, parts.hostname, port, auth)
+        return cls(parts.scheme, host, port or _DEFAULT_PORTS[parts.scheme], auth)
 
     @property
     def authority(self) -> str:
         """Return host[:port] as the Host header has it, the port left out when it is default."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
         if self.port == _DEFAULT_PORTS[self.scheme]:
-            return host
-        return f"{host}:{self.port}"
+            return self._host
+        return self.host_port
+
+    @property
+    def host_port(self) -> str:
+        """Return host:port, the port always given, as CONNECT needs it."""
+        return f"{self._host}:{self.port}"
+
+    @property
+    def _host(self) -> str:
+        return f"[{self.host}]" if ":" in self.host else self.host
 
 
 class Pool:
@@ -103,19 +117,26 @@ class Pool:
         self.size = size
         self.proxy = proxy
         self.tls = tls if tls is not None or origin.scheme == "http" else tls_context()
-        self._idle: list[socket.socket] = []
+        # Idle connections with the time each became idle, the most recent last.
+        self._idle: list[tuple[socket.socket, float]] = []
         self._lock = threading.Lock()
+        self._closed = False
         self.opened = 0
 
     def post(self, path: str, headers: dict[str, str], body: bytes, timeout: float) -> Answer:
-        """Send one POST and return the answer; raise NotSent or NoAnswer without one."""
-        request = self._request(path, headers, body)
+        """Send one POST and return the answer; raise NotSent or NoAnswer without one.
+
+        `timeout` bounds connecting, and then the whole answer from the moment of sending.
+        """
+        try:
+            request = self._request(path, headers, body)
+        except (UnicodeError, ValueError):
+            raise NotSent("the request cannot be written as HTTP") from None
         sock = self._idle_connection() or self._connect(timeout)
         try:
             sock.settimeout(timeout)
             sock.sendall(request)
-            # The whole answer must come within `timeout`, not each piece of it.
-            answer, reusable = _read_answer(sock, time.monotonic() + timeout)
+            answer, reusable = read_answer(sock, time.monotonic() + timeout)
         except (OSError, ValueError, zlib.error) as error:
             sock.close()
             raise NoAnswer(_no_answer_reason(error)) from None
@@ -126,22 +147,27 @@ class Pool:
         return answer
 
     def close(self) -> None:
-        """Close the idle connections."""
+        """Close the idle connections, and each busy one as it comes back."""
         with self._lock:
             idle, self._idle = self._idle, []
-        for sock in idle:
+            self._closed = True
+        for sock, _ in idle:
             sock.close()
 
     def _request(self, path: str, headers: dict[str, str], body: bytes) -> bytes:
-        target = path
+        target = quote(path or "/", safe=_TARGET_SAFE)
+        if not target.startswith("/"):
+            target = "/" + target
         lines = [f"Host: {self.origin.authority}", f"Content-Length: {len(body)}"]
         if self.proxy is not None and self.origin.scheme == "http":
-            target = f"http://{self.origin.authority}{path}"
+            target = f"http://{self.origin.authority}{target}"
             if self.proxy.auth:
                 lines.append(f"Proxy-Authorization: {_basic(self.proxy.auth)}")
         if self.origin.auth:
             lines.append(f"Authorization: {_basic(self.origin.auth)}")
         lines += [f"{name}: {value}" for name, value in headers.items()]
+        if any("\r" in line or "\n" in line for line in lines):
+            raise ValueError("a line break in a header")
         head = f"POST {target} HTTP/1.1\r\n" + "\r\n".join(lines) + "\r\n\r\n"
         return head.encode("latin-1") + body
 
@@ -151,15 +177,15 @@ class Pool:
             with self._lock:
                 if not self._idle:
                     return None
-                sock = self._idle.pop()
-            if not _dropped(sock):
+                sock, since = self._idle.pop()
+            if time.monotonic() - since <= MAX_IDLE and not _dropped(sock):
                 return sock
             sock.close()
 
     def _keep(self, sock: socket.socket) -> None:
         with self._lock:
-            if len(self._idle) < self.size:
-                self._idle.append(sock)
+            if not self._closed and len(self._idle) < self.size:
+                self._idle.append((sock, time.monotonic()))
                 return
         sock.close()
 
@@ -206,142 +232,22 @@ class Pool:
 
     def _tunnel(self, sock: socket.socket) -> None:
         """Ask the proxy for a tunnel to the origin; raise ValueError when it says no."""
-        lines = [f"CONNECT {self.origin.authority} HTTP/1.1", f"Host: {self.origin.authority}"]
+        target = self.origin.host_port
+        lines = [f"CONNECT {target} HTTP/1.1", f"Host: {target}"]
         if self.proxy is not None and self.proxy.auth:
             lines.append(f"Proxy-Authorization: {_basic(self.proxy.auth)}")
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
-        reader = _Reader(sock, time.monotonic() + (sock.gettimeout() or 30.0))
-        status, _ = reader.head()
+        reader = Reader(sock, time.monotonic() + (sock.gettimeout() or 30.0))
+        status = reader.head().status
         if status != 200:
             raise ValueError(f"proxy answered {status}")
+        if reader.buffer:
+            raise ValueError("proxy sent more than its answer")
 
 
 def tls_context(cafile: str | None = None, capath: str | None = None) -> ssl.SSLContext:
     """Return a TLS context that checks certificates and host names."""
     return ssl.create_default_context(cafile=cafile, capath=capath)
-
-
-class _Reader:
-    """Read an HTTP answer from a socket, byte-exact: nothing past the answer is consumed."""
-
-    def __init__(self, sock: socket.socket, deadline: float) -> None:
-        self.sock = sock
-        self.deadline = deadline
-        self.buffer = bytearray()
-
-    def _fill(self) -> None:
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError("no whole answer in time")
-        if len(self.buffer) > MAX_BODY:
-            raise ValueError("answer too large")
-        self.sock.settimeout(left)
-        chunk = self.sock.recv(65536)
-        if not chunk:
-            raise ConnectionResetError("closed by the server")
-        self.buffer += chunk
-
-    def line(self) -> bytes:
-        start = 0
-        while True:
-            end = self.buffer.find(b"\r\n", start)
-            if end >= 0:
-                line = bytes(self.buffer[:end])
-                del self.buffer[: end + 2]
-                return line
-            if len(self.buffer) > MAX_HEADER_LINE:
-                raise ValueError("header line too long")
-            start = max(0, len(self.buffer) - 1)
-            self._fill()
-
-    def exactly(self, size: int) -> bytes:
-        while len(self.buffer) < size:
-            self._fill()
-        data = bytes(self.buffer[:size])
-        del self.buffer[:size]
-        return data
-
-    def rest(self) -> bytes:
-        """Read until the server closes the connection."""
-        while True:
-            try:
-                self._fill()
-            except ConnectionResetError:
-                data = bytes(self.buffer)
-                self.buffer.clear()
-                return data
-
-    def head(self) -> tuple[int, dict[str, str]]:
-        """Read a status line and headers; skip interim (1xx) answers."""
-        while True:
-            parts = self.line().split(None, 2)
-            if len(parts) < 2 or not parts[0].startswith(b"HTTP/") or not parts[1].isdigit():
-                raise ValueError("not an HTTP answer")
-            status = int(parts[1])
-            headers = {"_version": parts[0].decode("latin-1")}
-            for _ in range(MAX_HEADERS):
-                line = self.line()
-                if not line:
-                    break
-                name, _, value = line.decode("latin-1").partition(":")
-                name = name.strip().lower()
-                # Repeated headers matter here only for their last value, or not at all.
-                headers[name] = value.strip()
-            else:
-                raise ValueError("too many headers")
-            if not 100 <= status < 200:
-                return status, headers
-
-
-def _read_answer(sock: socket.socket, deadline: float) -> tuple[Answer, bool]:
-    """Read one answer; return it and whether the connection can carry another request."""
-    reader = _Reader(sock, deadline)
-    status, headers = reader.head()
-    connection = headers.get("connection", "").lower()
-    reusable = headers["_version"] == "HTTP/1.1" and "close" not in connection
-    if "chunked" in headers.get("transfer-encoding", "").lower():
-        body = _chunked(reader)
-    elif "content-length" in headers:
-        length = int(headers["content-length"])
-        if length < 0:
-            raise ValueError("negative Content-Length")
-        body = reader.exactly(length)
-    elif status in (204, 304):
-        body = b""
-    else:
-        body, reusable = reader.rest(), False
-    if reader.buffer:
-        reusable = False  # bytes past the answer: the connection is out of step
-    encoding = headers.get("content-encoding", "").lower()
-    if encoding in ("gzip", "deflate"):
-        body = _inflate(body)
-    return Answer(status, body), reusable
-
-
-def _inflate(body: bytes) -> bytes:
-    """Return a gzip or deflate body unpacked, refusing one that unpacks past MAX_BODY."""
-    unpacker = zlib.decompressobj(47)  # 47: a gzip or a zlib header, told apart by zlib
-    plain = unpacker.decompress(body, MAX_BODY)
-    if unpacker.unconsumed_tail:
-        raise ValueError("answer too large")
-    return plain
-
-
-def _chunked(reader: _Reader) -> bytes:
-    parts: list[bytes] = []
-    total = 0
-    while True:
-        size = int(reader.line().split(b";", 1)[0].strip() or b"x", 16)
-        if size == 0:
-            while reader.line():  # trailers, then the blank line
-                pass
-            return b"".join(parts)
-        total += size
-        if total > MAX_BODY:
-            raise ValueError("answer too large")
-        parts.append(reader.exactly(size))
-        if reader.line():
-            raise ValueError("chunk not followed by CRLF")
 
 
 def _dropped(sock: socket.socket) -> bool:
@@ -361,8 +267,8 @@ def _basic(credentials: str) -> str:
 def _no_answer_reason(error: Exception) -> str:
     if isinstance(error, TimeoutError):
         return "timed out"
-    if isinstance(error, ValueError) and str(error) == "answer too large":
-        return f"the answer was over {MAX_BODY // (1024 * 1024)} MiB"
+    if isinstance(error, ValueError) and str(error) == http_answer.TOO_LARGE:
+        return f"the answer was over {http_answer.MAX_BODY // (1024 * 1024)} MiB"
     if isinstance(error, (ValueError, zlib.error)):
         return "the answer was not valid HTTP"
     return "connection dropped before the answer"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import keepalive
+from bot import http_answer, keepalive
 from bot.keepalive import NoAnswer, NotSent, Origin, Pool, tls_context
 
 HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -357,7 +357,7 @@ def test_an_answer_trickling_in_past_the_timeout_is_no_answer() -> None:
 def test_an_answer_past_the_size_limit_is_refused(
     scripted: Callable[..., Scripted], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(keepalive, "MAX_BODY", 1024 * 1024)
+    monkeypatch.setattr(http_answer, "MAX_BODY", 1024 * 1024)
     huge = b"HTTP/1.1 200 OK\r\nContent-Length: 2000000\r\n\r\n" + b"x" * 2_000_000
     bomb = ok(gzip.compress(b"y" * 2_000_000), "Content-Encoding: gzip")
     server = scripted(huge, bomb)
@@ -366,3 +366,20 @@ def test_an_answer_past_the_size_limit_is_refused(
     for _ in range(2):
         with pytest.raises(NoAnswer, match="over 1 MiB"):
             post(pool)
+
+
+def test_a_connection_idle_past_the_servers_patience_is_not_reused(
+    scripted: Callable[..., Scripted], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A request sent just as the server closes an idle connection has an unknown outcome:
+    # a connection idle longer than servers keep them is replaced before it can happen.
+    monkeypatch.setattr(keepalive, "MAX_IDLE", 0.05)
+    server = scripted(ok(b"{}"), ok(b"{}"), ok(b"{}"))
+    pool = Pool(Origin.parse(server.url), 4)
+
+    post(pool)
+    post(pool)  # at once: the same connection
+    time.sleep(0.1)
+    post(pool)
+
+    assert server.connections == 2

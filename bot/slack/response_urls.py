@@ -41,10 +41,10 @@ class ResponseUrls:
         Raises OSError when no answer came.
         """
         parts = urlsplit(url)
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         body = json.dumps(message, ensure_ascii=False).encode("utf-8")
         try:
-            answer = self._pool(Origin.parse(url)).post(path or "/", _HEADERS, body, TIMEOUT)
+            answer = self._pool(Origin.parse(url)).post(path, _HEADERS, body, TIMEOUT)
         except (NotSent, NoAnswer) as error:
             raise ConnectionError(error.reason) from None
         except ValueError as error:  # not an http(s) URL, or a proxy that is not http://
@@ -60,10 +60,11 @@ class ResponseUrls:
 
     def _pool(self, origin: Origin) -> Pool:
         with self._lock:
-            pool = self._pools.get(origin)
+            pool = self._pools.pop(origin, None)
             if pool is None:
                 if len(self._pools) >= HOSTS:
-                    oldest = next(iter(self._pools))
-                    self._pools.pop(oldest).close()
-                pool = self._pools[origin] = Pool(origin, self.pool_size, self.proxy)
+                    least_used = next(iter(self._pools))
+                    self._pools.pop(least_used).close()
+                pool = Pool(origin, self.pool_size, self.proxy)
+            self._pools[origin] = pool  # the most recently used last
             return pool

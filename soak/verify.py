@@ -167,7 +167,9 @@ def _events(evidence: Evidence, pairing: Pairing) -> dict[int, list[Event]]:
         if ticket_id is None or entry.outcome not in ("done", "partial", "unknown"):
             continue
         start, _ = write_moment(entry, pairing, evidence.spike)
-        user = entry.slack_user if entry.outcome != "unknown" else None
+        # A write whose outcome was unknown is told by triage once it finds it done: as the
+        # change of the person who asked, or, when it could not tell, as one made in WHMCS.
+        user = entry.slack_user
         for change in entry.changes:
             events.setdefault(ticket_id, []).append(
                 Event(ticket_id, change.field, change.after, start, user)

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Sequence
 
+from bot.config import SLACK_USER_ID
 from bot.slack import card_notes
 from bot.slack.card_render import CardRenderer
 from bot.slack.texts import UNFLAGGED
 from bot.slack.triage_cards import SlackCards
+from bot.store import Change
 from bot.tickets.catalog import Catalog
 from bot.tickets.result import Outcome, UpdateResult
-from bot.triage.state import Card, Seen, TriageState
-from bot.whmcs import Ticket, WhmcsClient, WhmcsError
+from bot.triage.news import SEEN_NAMES
+from bot.triage.slack_changes import Value
+from bot.triage.state import Card, TriageState
+from bot.whmcs import WhmcsClient, WhmcsError
 
 log = logging.getLogger(__name__)
 
@@ -55,30 +58,28 @@ class CardKeeper:
         except Exception:
             log.exception("card of ticket=%s not recorded: it will not be kept current", ticket_id)
 
-    def note(self, result: UpdateResult) -> None:
-        """Tell triage of a change from Slack, while the ticket's lock is held.
+    def note(self, result: UpdateResult, requester: str = "") -> None:
+        """Tell triage what a change from Slack did or may have done, under the ticket's lock.
 
         The new values come from the update's result, so no WHMCS read stands between the
-        write and the note: a poll never takes the bot's own change for one made in WHMCS.
+        write and the note: a poll never takes the bot's own change for one made in WHMCS. A
+        write whose outcome is unknown is told to triage as expected, with who asked for it: the
+        first poll that finds it done tells it as that person's change.
+
+        Args:
+            requester: the person as the staff-only note names them, "Name (U0123)".
         """
-        if result.outcome not in CHANGED or result.ticket is None:
+        if result.ticket is None or result.outcome not in (*CHANGED, Outcome.UNKNOWN):
             return
-        seen = self.state.seen_one(result.ticket.id)
-        if seen is None:
+        ticket_id = result.ticket.id
+        changes = card_notes.changes_of(result)
+        values, unnamed = self._values(changes)
+        if result.outcome is Outcome.UNKNOWN:
+            self.state.expect(ticket_id, values, slack_user_of(requester), self.clock())
             return
-        try:
-            noted = self._noted(seen, result)
-        except WhmcsError:
-            noted = None
-        if noted is None:
-            try:
-                ticket = self.client.get_ticket(ticket_id=result.ticket.id)
-            except WhmcsError as error:
-                # Without a note the next poll reports the change as made in WHMCS.
-                log.warning("ticket=%s change not noted: %s", seen.ticket_id, type(error).__name__)
-                return
-            noted = self._read(seen, ticket, {c.field for c in card_notes.changes_of(result)})
-        self.state.remember(noted)
+        if unnamed:
+            values.update(self._read(ticket_id, unnamed))
+        self.state.note(ticket_id, values, self.clock())
 
     def changed(
         self, result: UpdateResult, slack_user: str, clicked: tuple[str, str] | None = None
@@ -105,37 +106,36 @@ class CardKeeper:
             else:
                 self.state.drop_card(card)
 
-    def _noted(self, seen: Seen, result: UpdateResult) -> Seen | None:
-        """Return what triage saw with the update's new values; None when one cannot be named.
+    def _values(self, changes: Sequence[Change]) -> tuple[dict[str, Value], set[str]]:
+        """Return the changed values as triage remembers them, and the fields not named.
 
         Departments and flags are named in the result; the names are matched back to ids in
         the catalog the update was checked against.
         """
-        values: dict[str, str | int] = {}
-        catalog = self.catalog
-        for change in card_notes.changes_of(result):
-            if change.field in ("Status", "Priority", "Subject"):
-                values[change.field.lower()] = change.after
-            elif change.field == "Department":
-                name = change.after
-                found = next((d for d in catalog.departments.get() if d.name == name), None)
-                if found is None:
-                    return None
-                values["deptid"] = found.id
-            elif change.field == "Flag":
-                admin_id = self._admin_id(change.after)
-                if admin_id is None:
-                    return None
-                values["flag"] = admin_id
-        return replace(
-            seen,
-            status=str(values.get("status", seen.status)),
-            priority=str(values.get("priority", seen.priority)),
-            deptid=int(values.get("deptid", seen.deptid)),
-            flag=int(values.get("flag", seen.flag)),
-            subject=str(values.get("subject", seen.subject)),
-            noted_at=self.clock(),
-        )
+        values: dict[str, Value] = {}
+        unnamed: set[str] = set()
+        for change in changes:
+            name = SEEN_NAMES.get(change.field)
+            if name is None:
+                continue
+            try:
+                value = self._value(change.field, change.after)
+            except WhmcsError:
+                value = None
+            if value is None:
+                unnamed.add(name)
+            else:
+                values[name] = value
+        return values, unnamed
+
+    def _value(self, label: str, after: str) -> Value | None:
+        """Return one field's new value as triage remembers it; None when it cannot be named."""
+        if label == "Department":
+            found = next((d for d in self.catalog.departments.get() if d.name == after), None)
+            return None if found is None else found.id
+        if label == "Flag":
+            return self._admin_id(after)
+        return after
 
     def _admin_id(self, label: str) -> int | None:
         """Return the admin id a flag's label names ("unflagged" is 0)."""
@@ -146,18 +146,20 @@ class CardKeeper:
         found = self.catalog.admins.find(lambda admin: admin.full_name == label)
         return found.id if found else None
 
-    def _read(self, seen: Seen, ticket: Ticket, labels: set[str]) -> Seen:
-        """Return what triage saw, with the fields changed from Slack as WHMCS has them now.
+    def _read(self, ticket_id: int, names: set[str]) -> dict[str, Value]:
+        """Return fields whose new value could not be named, as WHMCS has them now."""
+        try:
+            ticket = self.client.get_ticket(ticket_id=ticket_id)
+        except WhmcsError as error:
+            # Without a note the next poll reports the change as made in WHMCS.
+            log.warning("ticket=%s change not noted: %s", ticket_id, type(error).__name__)
+            return {}
+        values: dict[str, Value] = {name: getattr(ticket, name) for name in names}
+        return values
 
-        Fields changed elsewhere meanwhile keep their old values, so the next poll still
-        reports them.
-        """
-        return replace(
-            seen,
-            status=ticket.status if "Status" in labels else seen.status,
-            priority=ticket.priority if "Priority" in labels else seen.priority,
-            deptid=ticket.deptid if "Department" in labels else seen.deptid,
-            flag=ticket.flag if "Flag" in labels else seen.flag,
-            subject=ticket.subject if "Subject" in labels else seen.subject,
-            noted_at=self.clock(),
-        )
+
+def slack_user_of(requester: str) -> str:
+    """Return the Slack user id a requester ends with, "Name (U0123)"; else the requester."""
+    name, _, last = requester.rpartition(" (")
+    user = last.removesuffix(")") if name and requester.endswith(")") else requester
+    return user if SLACK_USER_ID.fullmatch(user) else requester

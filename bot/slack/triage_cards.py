@@ -93,7 +93,12 @@ class SlackCards:
 
     def update(self, card: Card, ticket: Ticket, news: News, left: Route | None) -> bool:
         """Redraw a card with the ticket as it is now and thread a line per change."""
-        lines = [self._line(change) for change in news.changes]
+        lines = [
+            card_notes.thread_line(change, news.by[change.field])
+            if change.field in news.by
+            else self._line(change)
+            for change in news.changes
+        ]
         if news.reply is not None:
             author = inline(news.reply.author, NAME_LIMIT)
             reply = (

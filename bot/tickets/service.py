@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.tickets import hints, readback
+from bot.tickets import hints
 from bot.tickets.absent import AbsentNumbers
 from bot.tickets.actions import asked_fields, required_actions
 from bot.tickets.catalog import Catalog
@@ -17,7 +17,8 @@ from bot.tickets.grammar import TicketRef, UpdateRequest
 from bot.tickets.locks import TicketLocks
 from bot.tickets.note import staff_note
 from bot.tickets.problems import problem_from_error
-from bot.tickets.result import Outcome, Problem, ProblemKind, ShowResult, UpdateResult
+from bot.tickets.result import Outcome, Problem, ShowResult, UpdateResult
+from bot.tickets.unclear import read_back
 from bot.tickets.validate import Context, Plan, admin_label, plan_update
 from bot.whmcs import (
     Admin,
@@ -39,6 +40,8 @@ Gate = Callable[[Ticket, frozenset[str]], Problem | None]
 EARLY_WRITES = {"deptid", "priority"}
 # Checked by WHMCS after those, against lists the bot caches.
 CACHED_CHECKS = {"status": "statuses", "flag": "admins"}
+# The outcomes after which the ticket changed, or may have.
+WRITTEN = (Outcome.DONE, Outcome.PARTIAL, Outcome.UNKNOWN)
 
 
 class RefusedError(Exception):
@@ -77,9 +80,9 @@ class TicketService:
         self.write_notes = write_notes
         self.locks = TicketLocks()
         self.absent_numbers = AbsentNumbers(number_ttl)
-        # Told of each change while the ticket's lock is still held, so that whatever follows
-        # the ticket (triage) learns of it before anyone else can read the ticket anew.
-        self.on_written: Callable[[UpdateResult], None] | None = None
+        # Told of each write that changed the ticket, or may have, with the requester, while
+        # the ticket's lock is held: triage learns of it before the ticket can be read anew.
+        self.on_written: Callable[[UpdateResult, str], None] | None = None
 
     def serialised(self, ticket_id: int) -> AbstractContextManager[None]:
         """Hold the ticket's lock: no other update of it from this bot runs meanwhile.
@@ -158,9 +161,9 @@ class TicketService:
             return UpdateResult(Outcome.REFUSED, problems=problems, actor=actor.full_name)
         with self.serialised(ticket.id):
             result = self._update_held(ticket, notice, moment, request, actor, gate)
-            if self.on_written is not None and result.outcome in (Outcome.DONE, Outcome.PARTIAL):
+            if self.on_written is not None and result.outcome in WRITTEN:
                 try:
-                    self.on_written(result)
+                    self.on_written(result, requester)
                 except Exception:
                     log.exception("ticket=%s change not passed on", ticket.id)
         result = self._add_note(result, requester, actor)
@@ -245,9 +248,10 @@ class TicketService:
             log.info(
                 "ticket=%s update answer unusable (%s): reading it back", ticket.id, error.reason
             )
-            return self._read_back(ticket, plan, notice, None, error.reason)
+            return read_back(self.client, self.catalog, ticket, plan, notice, None, error.reason)
         except WhmcsApiError as error:
-            return self._read_back(ticket, plan, notice, problem_from_error(error), None)
+            refusal = problem_from_error(error)
+            return read_back(self.client, self.catalog, ticket, plan, notice, refusal, None)
         except (WhmcsAccessError, WhmcsUnreachable) as error:
             return UpdateResult(
                 Outcome.REFUSED, ticket, fields, (problem_from_error(error),), notice
@@ -255,50 +259,3 @@ class TicketService:
         changed = ",".join(f.field for f in fields if f.changed)
         log.info("ticket=%s admin=%s changed %s", ticket.id, actor.id, changed)
         return UpdateResult(Outcome.DONE, ticket, fields, notice=notice, notes=notes)
-
-    def _read_back(
-        self,
-        ticket: Ticket,
-        plan: Plan,
-        notice: str | None,
-        refusal: Problem | None,
-        reason: str | None,
-    ) -> UpdateResult:
-        """Report the ticket's true state after WHMCS refused the call or its answer was lost."""
-        problems = (refusal,) if refusal else ()
-        try:
-            now = self.client.get_ticket(ticket_id=ticket.id)
-        except WhmcsError as error:
-            log.warning("ticket=%s read-back failed: %s", ticket.id, type(error).__name__)
-            if reason:
-                lost = (
-                    f"WHMCS's answer was unusable ({reason}) and the ticket could not be read back"
-                )
-            else:
-                lost = "WHMCS refused the change and the ticket could not be read back"
-            return UpdateResult(
-                Outcome.UNKNOWN, ticket, readback.unverified(plan.fields), problems, notice, lost
-            )
-        observed = readback.observe(plan.fields, now, self.catalog)
-        outcome = readback.judge(plan.fields, observed, refused=refusal is not None)
-        log.info(
-            "ticket=%s read back after %s: %s", ticket.id, reason or "a refusal", outcome.value
-        )
-        if refusal is not None:
-            return UpdateResult(outcome, ticket, readback.after_refusal(observed), problems, notice)
-        if outcome is Outcome.DONE:
-            fields = readback.confirmed(observed)
-            return UpdateResult(
-                outcome, ticket, fields, notice=notice, reason=reason, notes=tuple(plan.notes)
-            )
-        if outcome is Outcome.REFUSED:
-            problems = (
-                Problem(
-                    f"WHMCS did not answer clearly ({reason})",
-                    "The ticket was read back and nothing had changed. Try again.",
-                    ProblemKind.UNAVAILABLE,
-                ),
-            )
-        if outcome is Outcome.UNKNOWN:
-            reason = f"WHMCS's answer was unusable ({reason}) and it cannot show these fields"
-        return UpdateResult(outcome, ticket, observed, problems, notice, reason)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from bot.store import Change
 from bot.tickets.catalog import Catalog
@@ -19,12 +20,28 @@ class NewReply:
     staff: bool
 
 
+# The fields a change names, and what triage remembers them as.
+SEEN_NAMES = {
+    "Status": "status",
+    "Priority": "priority",
+    "Department": "deptid",
+    "Flag": "flag",
+    "Subject": "subject",
+}
+
+
 @dataclass(frozen=True)
 class News:
-    """What changed on a ticket since its cards last showed it."""
+    """What changed on a ticket since its cards last showed it.
+
+    Args:
+        by: the Slack user whose write explains a change, by the change's field: a write
+            whose outcome was unknown when it was made, found done by this poll.
+    """
 
     changes: tuple[Change, ...] = ()
     reply: NewReply | None = None
+    by: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.changes) or self.reply is not None

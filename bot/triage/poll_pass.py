@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from bot.triage.news import News, changes_since, last_reply, replied_since
+from bot.store import Change
+from bot.triage.news import SEEN_NAMES, News, changes_since, last_reply, replied_since
 from bot.triage.routes import Route
 from bot.triage.state import Card, Polled, Seen
 from bot.whmcs import Ticket, WhmcsApiError, WhmcsError
@@ -31,6 +32,9 @@ class PollPass:
     report: PollReport
     active_statuses: frozenset[str]
     adopted: dict[int, frozenset[str]] = field(default_factory=dict)
+    # The cards there when this poll had read WHMCS, and those it posts: a card posted since
+    # shows the ticket as it was later than this poll's news, and is left to the next poll.
+    cards: set[tuple[str, str]] = field(default_factory=set)
     unsaved: list[tuple[Seen, Polled]] = field(default_factory=list)
 
     @cached_property
@@ -50,29 +54,40 @@ class PollPass:
     def follow(self, ticket: Ticket, old: Seen | None, active: bool) -> None:
         """Post, update and remember what one ticket needs."""
         poller = self.poller
-        if old is not None and _moved(old, ticket):
+        if old is None or _moved(old, ticket):
             # Read what is remembered anew, after any change from Slack in flight has been
             # noted: the news may be the bot's own change, which is not told twice.
             with poller.serialised(ticket.id):
-                old = poller.state.seen_one(ticket.id) or old
-        if old is not None and old.noted_at > self.started:
-            return  # changed from Slack after this poll read WHMCS: its news is newer
+                if old is not None:
+                    old = poller.state.seen_one(ticket.id) or old
+        noted = old is not None and old.noted_at > self.started
+        if noted or poller.state.changes.since(ticket.id, self.started):
+            return  # changed from Slack since this poll read WHMCS: the next poll compares it
         admitted = {
             route.channel: route
             for route, ids in reversed(self.resolved)
             if active and route.admits(ticket, ids)
         }
         before = (old.channels if old else frozenset()) | self.adopted.get(ticket.id, frozenset())
-        news = News()
+        listed, news, lastreply = ticket, News(), ticket.lastreply
         if old is not None:
             changes = changes_since(old, ticket, poller.catalog)
+            by = self._explained(ticket, changes)
+            news = News(changes, by=by)
             if replied_since(old, ticket):
-                ticket = self._detailed(ticket)
-                news = News(changes, last_reply(ticket))
-            else:
-                news = News(changes)
+                detailed = self._detailed(ticket)
+                if detailed is None:
+                    lastreply = old.lastreply  # the reply is told once a poll can read it
+                else:
+                    ticket, lastreply = detailed, detailed.lastreply
+                    news = News(changes, last_reply(detailed), by)
+        else:
+            self._explained(ticket, ())
+        # What is remembered is what the news was told from: a change made between the list
+        # and the ticket's full read is told by the next poll, not lost.
+        row = replace(listed, lastreply=lastreply)
 
-        shown = self._post(ticket, admitted, before, old, active)
+        shown = self._post(ticket, row, admitted, before, old, active)
         kept = before & self.uncertain
         shown |= kept
         routes = {route.channel: route for route, _ in self.resolved}
@@ -80,7 +95,7 @@ class PollPass:
         if news or left:
             self._update_cards(ticket, news, left)
             self.report.changed += 1
-        now = self._seen(ticket, active, shown)
+        now = self._seen(row, active, shown)
         if old is not None and not _differs(old, now):
             return
         if news or left or not active:
@@ -88,9 +103,18 @@ class PollPass:
         else:
             self.unsaved.append((now, Polled(old, self.started)))
 
+    def _explained(self, ticket: Ticket, changes: tuple[Change, ...]) -> dict[str, str]:
+        """Return who asked, from Slack, for each change a write of unknown outcome explains."""
+        changed = {SEEN_NAMES[c.field]: getattr(ticket, SEEN_NAMES[c.field]) for c in changes}
+        users = self.poller.state.changes.explained(ticket.id, changed, self.started)
+        return {
+            c.field: users[SEEN_NAMES[c.field]] for c in changes if SEEN_NAMES[c.field] in users
+        }
+
     def _post(
         self,
         ticket: Ticket,
+        row: Ticket,
         admitted: dict[str, Route],
         before: frozenset[str],
         old: Seen | None,
@@ -117,7 +141,8 @@ class PollPass:
                     # Back in the channel: the new card is the one kept current.
                     poller.state.drop_card(earlier)
             card = Card(channel, ts, ticket.id, routed=True)
-            seen = self._seen(ticket, active, shown)
+            self.cards.add((channel, ts))
+            seen = self._seen(row, active, shown)
             poller.state.add_card(card, seen, Polled(old, self.started))
             self.report.posted += 1
             log.info("ticket=%s card posted in channel=%s", ticket.id, channel)
@@ -163,21 +188,21 @@ class PollPass:
         # whose status no other active ticket has is taken as inactive until the next poll.
         self.follow(ticket, old, active=ticket.status in self.active_statuses)
 
-    def _detailed(self, ticket: Ticket) -> Ticket:
-        """Return the ticket as GetTicket has it (department name, replies), if it can be read."""
+    def _detailed(self, ticket: Ticket) -> Ticket | None:
+        """Return the ticket as GetTicket has it (department name, replies); None if unread."""
         if ticket.replies:
             return ticket
         try:
             return self.poller.client.get_ticket(ticket_id=ticket.id)
         except WhmcsError as error:
             log.warning("ticket=%s not read in full: %s", ticket.id, type(error).__name__)
-            return ticket
+            return None
 
     def _update_cards(self, ticket: Ticket, news: News, left: dict[str, Route]) -> None:
         poller = self.poller
         for card in poller.state.cards(ticket.id):
             route = left.get(card.channel) if card.routed else None
-            if not news and route is None:
+            if (not news and route is None) or (card.channel, card.ts) not in self.cards:
                 continue
             if poller.sink.update(card, ticket, news, route):
                 self.report.updated += 1

@@ -23,7 +23,7 @@ from bot.tickets.catalog import Catalog
 from bot.triage.news import News
 from bot.triage.poll_pass import PollPass
 from bot.triage.routes import Route, department_ids
-from bot.triage.state import Card, TriageState
+from bot.triage.state import Card, Polled, TriageState
 from bot.whmcs import Ticket, WhmcsClient
 
 log = logging.getLogger(__name__)
@@ -101,15 +101,18 @@ class Poller:
         """Run one poll; WhmcsError when WHMCS could not be read (nothing is changed then)."""
         report = PollReport()
         started = self.clock()
+        # Changes from Slack noted before now are in what this poll reads from WHMCS.
+        self.state.changes.forget(started)
         adopted = self._settle_pending()
         resolved = self._resolve_routes(report)
         active = self._active_tickets(report)
+        cards = self.state.card_keys()
         seen = self.state.seen()
         new_routes = {
             r.fingerprint() for r in self.routes if not self.state.started(r.fingerprint())
         }
         statuses = frozenset(ticket.status for ticket in active.values())
-        poll = PollPass(self, resolved, new_routes, started, report, statuses, adopted)
+        poll = PollPass(self, resolved, new_routes, started, report, statuses, adopted, cards)
 
         for ticket in active.values():
             poll.follow(ticket, seen.get(ticket.id), active=True)
@@ -137,7 +140,9 @@ class Poller:
             log.info("ticket=%s card found in channel=%s after a restart", ticket_id, channel)
             seen = self.state.seen_one(ticket_id)
             shown = replace(seen, channels=seen.channels | {channel}) if seen else None
-            self.state.add_card(Card(channel, ts, ticket_id, routed=True), shown)
+            # Polled: a change noted from Slack since the row was read is kept.
+            polled = Polled(seen, seen.noted_at) if seen else None
+            self.state.add_card(Card(channel, ts, ticket_id, routed=True), shown, polled)
             if seen is None:
                 adopted[ticket_id] = adopted.get(ticket_id, frozenset()) | {channel}
         return adopted

@@ -4,61 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
 
 from bot.store import Store, timestamp
-from bot.whmcs import Ticket
+from bot.triage.seen import Card, Polled, Seen, merged, with_noted
+from bot.triage.slack_changes import FIELDS, SlackChanges, Value
 
-
-@dataclass(frozen=True)
-class Seen:
-    """A ticket's triage-relevant values as last seen, and the channels whose routes took it.
-
-    Args:
-        active: whether the ticket was among WHMCS's active tickets; only those are polled.
-        noted_at: when (time.time()) these values were recorded; a poll that read WHMCS
-            before then holds older news and leaves the ticket alone.
-    """
-
-    ticket_id: int
-    tid: str
-    deptid: int
-    status: str
-    priority: str
-    flag: int
-    lastreply: str
-    subject: str
-    active: bool
-    channels: frozenset[str]
-    noted_at: float
-
-    @classmethod
-    def of(cls, ticket: Ticket, active: bool, channels: Iterable[str], noted_at: float) -> Seen:
-        """Return what to remember of a ticket read from WHMCS."""
-        return cls(
-            ticket.id,
-            ticket.tid,
-            ticket.deptid,
-            ticket.status,
-            ticket.priority,
-            ticket.flag,
-            ticket.lastreply,
-            ticket.subject,
-            active,
-            frozenset(channels),
-            noted_at,
-        )
-
-
-@dataclass(frozen=True)
-class Card:
-    """A message that shows a ticket; `routed` when a triage route posted it."""
-
-    channel: str
-    ts: str
-    ticket_id: int
-    routed: bool
+__all__ = ["Card", "Polled", "Seen", "TriageState", "merged", "with_noted"]
 
 
 class TriageState:
@@ -66,6 +18,7 @@ class TriageState:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.changes = SlackChanges()
 
     def seen(self) -> dict[int, Seen]:
         """Return every ticket triage remembers, by id."""
@@ -89,7 +42,37 @@ class TriageState:
                 noted from Slack while it ran is kept.
         """
         with self.store.transaction() as db:
-            _write_polled(db, seen, polled)
+            self._write_polled(db, seen, polled)
+
+    def note(self, ticket_id: int, values: Mapping[str, Value], at: float) -> None:
+        """Record the values a change from Slack gave a ticket, while the ticket's lock is held.
+
+        Only the fields named are written, in one statement, so a poll's news written meanwhile
+        stays; a poll that read WHMCS before `at` keeps these values when it writes the ticket,
+        even one it does not remember yet.
+
+        Args:
+            values: by Seen's names (status, priority, deptid, flag, subject).
+        """
+        fields = [name for name in FIELDS if name in values]
+        if not fields:
+            return
+        with self.store.transaction() as db:
+            self.changes.noted(ticket_id, {name: values[name] for name in fields}, at)
+            assignments = ", ".join(f"{name} = ?" for name in fields)
+            db.execute(
+                f"UPDATE triage_tickets SET {assignments}, noted_at = MAX(noted_at, ?)"
+                " WHERE ticket_id = ?",
+                (*(values[name] for name in fields), at, ticket_id),
+            )
+
+    def expect(
+        self, ticket_id: int, values: Mapping[str, Value], slack_user: str, at: float
+    ) -> None:
+        """Record values a write from Slack whose outcome is unknown may have given a ticket."""
+        fields = {name: values[name] for name in FIELDS if name in values}
+        if fields:
+            self.changes.expected(ticket_id, fields, slack_user, at)
 
     def remember_many(self, rows: Iterable[tuple[Seen, Polled]]) -> None:
         """Record what a poll saw of many tickets in one write."""
@@ -98,7 +81,7 @@ class TriageState:
             return
         with self.store.transaction() as db:
             for seen, polled in rows:
-                _write_polled(db, seen, polled)
+                self._write_polled(db, seen, polled)
 
     def forget(self, ticket_id: int) -> None:
         """Drop a ticket that triage no longer needs to follow."""
@@ -112,6 +95,12 @@ class TriageState:
                 "SELECT * FROM cards WHERE ticket_id = ? ORDER BY posted_at, ts", (ticket_id,)
             ).fetchall()
         return [_card(row) for row in rows]
+
+    def card_keys(self) -> set[tuple[str, str]]:
+        """Return every card there is, as (channel, ts)."""
+        with self.store.transaction() as db:
+            rows = db.execute("SELECT channel, ts FROM cards").fetchall()
+        return {(row[0], row[1]) for row in rows}
 
     def ticket_ids_with_cards(self) -> set[int]:
         """Return the ids of the tickets that have at least one card."""
@@ -132,7 +121,7 @@ class TriageState:
                 (card.channel, card.ticket_id),
             )
             if seen is not None:
-                _write_polled(db, seen, polled)
+                self._write_polled(db, seen, polled)
 
     def pending(self) -> list[tuple[str, int, float]]:
         """Return the cards whose posting was begun but not recorded: channel, ticket, since."""
@@ -161,6 +150,18 @@ class TriageState:
         with self.store.transaction() as db:
             db.execute("DELETE FROM cards WHERE channel = ? AND ts = ?", (card.channel, card.ts))
 
+    def _write_polled(self, db: sqlite3.Connection, seen: Seen, polled: Polled | None) -> None:
+        """Write a ticket's values; for a poll's, keep what Slack changed since it began."""
+        if polled is not None:
+            row = db.execute(
+                "SELECT * FROM triage_tickets WHERE ticket_id = ?", (seen.ticket_id,)
+            ).fetchone()
+            current = None if row is None else _seen(row)
+            if current is not None and current.noted_at > polled.started:
+                seen = merged(current, seen, polled.base)
+            seen = with_noted(seen, self.changes.since(seen.ticket_id, polled.started))
+        _write_seen(db, seen)
+
     def started(self, route: str) -> bool:
         """Say whether triage has polled for a route (by its fingerprint) before."""
         with self.store.transaction() as db:
@@ -174,46 +175,6 @@ class TriageState:
                 "INSERT OR IGNORE INTO triage_routes (route, started_at) VALUES (?, ?)",
                 [(route, timestamp()) for route in routes],
             )
-
-
-@dataclass(frozen=True)
-class Polled:
-    """Where a poll's view of a ticket came from: the row it compared with, and its start."""
-
-    base: Seen | None
-    started: float
-
-
-def merged(current: Seen, polled: Seen, base: Seen | None) -> Seen:
-    """Combine what a poll saw with a change noted from Slack while the poll ran.
-
-    The fields Slack changed since the poll read its row keep Slack's values; the rest (the
-    channels the ticket is shown in, its last reply) are the poll's.
-    """
-
-    def slack_changed(name: str) -> bool:
-        return base is None or getattr(current, name) != getattr(base, name)
-
-    return replace(
-        polled,
-        status=current.status if slack_changed("status") else polled.status,
-        priority=current.priority if slack_changed("priority") else polled.priority,
-        deptid=current.deptid if slack_changed("deptid") else polled.deptid,
-        flag=current.flag if slack_changed("flag") else polled.flag,
-        subject=current.subject if slack_changed("subject") else polled.subject,
-        noted_at=current.noted_at,
-    )
-
-
-def _write_polled(db: sqlite3.Connection, seen: Seen, polled: Polled | None) -> None:
-    if polled is not None:
-        row = db.execute(
-            "SELECT * FROM triage_tickets WHERE ticket_id = ?", (seen.ticket_id,)
-        ).fetchone()
-        current = None if row is None else _seen(row)
-        if current is not None and current.noted_at > polled.started:
-            seen = merged(current, seen, polled.base)
-    _write_seen(db, seen)
 
 
 def _write_seen(db: sqlite3.Connection, seen: Seen) -> None:

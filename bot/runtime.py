@@ -210,7 +210,6 @@ def start_triage(
     service = answers.service
     state = TriageState(answers.store)
     keeper = CardKeeper(state, service.client, service.catalog)
-    service.on_written = keeper.note
     renderer = CardRenderer(cards)
     pacer = cards.pacer if cards.pacer is not None else Pacer(slack)
     slack_cards = SlackCards(renderer, pacer, config.triage)
@@ -218,6 +217,8 @@ def start_triage(
     answers.cards = keeper
     if not config.triage:
         return None
+    # Only a poll needs to know what changes from Slack did, so as not to tell them again.
+    service.on_written = keeper.note
     poller = Poller(
         service.client,
         service.catalog,

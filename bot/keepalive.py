@@ -25,8 +25,9 @@ from bot.http_answer import Answer, Reader, read_answer
 __all__ = ["Answer", "NoAnswer", "NotSent", "Origin", "Pool", "tls_context"]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-# A connection idle longer than this is not reused: servers close idle ones (Apache after 5 s),
-# and a request sent just as the server closes is one whose outcome nobody can know.
+# How long a connection may have been idle to carry a request that must not be lost in
+# doubt (a write): servers close idle ones (Apache after 5 s), and a request sent just as the
+# server closes is one whose outcome nobody can know.
 MAX_IDLE = 4.0
 # What a request target may hold as it is; anything else is percent-encoded.
 _TARGET_SAFE = "/%:@!$&'()*+,;=-._~?"
@@ -123,16 +124,24 @@ class Pool:
         self._closed = False
         self.opened = 0
 
-    def post(self, path: str, headers: dict[str, str], body: bytes, timeout: float) -> Answer:
+    def post(
+        self,
+        path: str,
+        headers: dict[str, str],
+        body: bytes,
+        timeout: float,
+        fresh: bool = False,
+    ) -> Answer:
         """Send one POST and return the answer; raise NotSent or NoAnswer without one.
 
         `timeout` bounds connecting, and then the whole answer from the moment of sending.
+        With `fresh`, only a connection idle for at most MAX_IDLE is reused: for writes.
         """
         try:
             request = self._request(path, headers, body)
         except (UnicodeError, ValueError):
             raise NotSent("the request cannot be written as HTTP") from None
-        sock = self._idle_connection() or self._connect(timeout)
+        sock = self._idle_connection(MAX_IDLE if fresh else None) or self._connect(timeout)
         try:
             sock.settimeout(timeout)
             sock.sendall(request)
@@ -171,14 +180,18 @@ class Pool:
         head = f"POST {target} HTTP/1.1\r\n" + "\r\n".join(lines) + "\r\n\r\n"
         return head.encode("latin-1") + body
 
-    def _idle_connection(self) -> socket.socket | None:
-        """Return a kept connection the server has not closed meanwhile, or None."""
+    def _idle_connection(self, max_idle: float | None) -> socket.socket | None:
+        """Return a kept connection the server has not closed meanwhile, or None.
+
+        The most recently used comes first; one idle longer than `max_idle` is closed.
+        """
         while True:
             with self._lock:
                 if not self._idle:
                     return None
                 sock, since = self._idle.pop()
-            if time.monotonic() - since <= MAX_IDLE and not _dropped(sock):
+            too_old = max_idle is not None and time.monotonic() - since > max_idle
+            if not too_old and not _dropped(sock):
                 return sock
             sock.close()
 

@@ -60,13 +60,19 @@ class Connection:
         if self._pool is not None:
             self._pool.close()
 
-    def post(self, form: dict[str, str], action: str, timeout: float) -> Answer | WhmcsError:
-        """Return WHMCS's HTTP answer, or the error for a request that got none."""
+    def post(
+        self, form: dict[str, str], action: str, timeout: float, write: bool = False
+    ) -> Answer | WhmcsError:
+        """Return WHMCS's HTTP answer, or the error for a request that got none.
+
+        A `write` goes only over a connection recently used, never one the server may be
+        closing as it is sent.
+        """
         if self._pool is None:
             return WhmcsUnreachable(self._problem or "the WHMCS URL is not valid", action)
         body = urlencode(form).encode("ascii")
         try:
-            return self._pool.post(self._path, _HEADERS, body, timeout)
+            return self._pool.post(self._path, _HEADERS, body, timeout, fresh=write)
         except NotSent as error:
             return WhmcsUnreachable(error.reason, action)
         except NoAnswer as error:

@@ -121,7 +121,8 @@ class Transport:
 
     def _send(self, action: str, form: dict[str, str]) -> dict[str, Any]:
         """POST the form and read the answer."""
-        response = self._connection.post(form, action, self.timeout)
+        write = action.casefold() in WRITE_ACTIONS
+        response = self._connection.post(form, action, self.timeout, write)
         if isinstance(response, WhmcsError):
             # Raised outside any except block, so no HTTP library exception (which may hold
             # the request, and so the secret) travels along as the error's context.
@@ -129,7 +130,7 @@ class Transport:
 
         secrets = tuple(s for s in (self._secret, self._identifier, self._access_key) if s)
         answer, salvaged = read_answer(action, response.status, response.body, secrets)
-        if salvaged and action.casefold() in WRITE_ACTIONS:
+        if salvaged and write:
             # Anything but the expected JSON is an unknown outcome for a write, never a success.
             raise WhmcsUnknownOutcome(
                 "answer had PHP notices around the JSON", response.status, action

@@ -55,8 +55,19 @@ def ticket_name(ticket: Ticket) -> str:
     return ticket_label(ticket)
 
 
-def _subject_line(ticket: Ticket) -> str:
-    return f"*{inline(ticket.subject or texts.NO_SUBJECT, 300)}*"
+# Anything shaped like an email address; channel messages show none (customers put them in
+# subjects).
+_EMAIL = re.compile(r"(?<![^\s<>@])[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+")
+
+
+def without_emails(text: str) -> str:
+    """Replace anything shaped like an email address with a placeholder."""
+    return _EMAIL.sub(texts.CARD_EMAIL_HIDDEN, text)
+
+
+def _subject_line(ticket: Ticket, public: bool = False) -> str:
+    subject = without_emails(ticket.subject) if public else ticket.subject
+    return f"*{inline(subject or texts.NO_SUBJECT, 300)}*"
 
 
 def usage_message(error: GrammarError, footer: str | None) -> dict[str, Any]:
@@ -102,10 +113,10 @@ def problem_message(
     return message(items, problem.message, footer)
 
 
-def _value(text: str | None, limit: int) -> str:
+def _value(text: str | None, limit: int, public: bool = False) -> str:
     if text is None or text == "":
         return "_empty_"
-    return inline(text, limit)
+    return inline(without_emails(text) if public else text, limit)
 
 
 def field_line(change: FieldResult, requester: str, public: bool, limit: int) -> str:
@@ -113,14 +124,15 @@ def field_line(change: FieldResult, requester: str, public: bool, limit: int) ->
     label = f"*{escape(change.label)}*"
     if not change.changed:
         # The channel's copy names an unchanged contact detail without its value, too.
-        shown = "" if public and change.private else f"{_value(change.after, limit)} "
+        shown = "" if public and change.private else f"{_value(change.after, limit, public)} "
         return f"• {label}: {shown}(unchanged)"
     if public and change.private:
         return f"• {label}: " + texts.HIDDEN.format(user=requester)
     if not change.readable:
-        line = texts.SET_TO.format(after=_value(change.after, limit))
+        line = texts.SET_TO.format(after=_value(change.after, limit, public))
     else:
-        line = f"{_value(change.before, limit)} → {_value(change.after, limit)}"
+        before, after = _value(change.before, limit, public), _value(change.after, limit, public)
+        line = f"{before} → {after}"
     if not change.verified:
         line = texts.UNCONFIRMED.format(change=line)
     return f"• {label}: {line}"
@@ -167,7 +179,7 @@ def update_message(
         title = texts.REFUSED_TITLE.format(ticket=name)
     blocks.append(header(title))
     if ticket is not None:
-        blocks.append(section(_subject_line(ticket)))
+        blocks.append(section(_subject_line(ticket, public)))
     for note in (result.notice, *result.notes):
         if note:
             blocks.append(context(escape(note)))

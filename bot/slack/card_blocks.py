@@ -8,7 +8,6 @@ card carries no email address and no message body, as the whole channel sees it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +16,15 @@ from zoneinfo import ZoneInfo
 
 from bot.slack import card_values as cv
 from bot.slack import form_texts, texts
-from bot.slack.blocks import Block, context, header, message, section, ticket_name
+from bot.slack.blocks import (
+    Block,
+    context,
+    header,
+    message,
+    section,
+    ticket_name,
+    without_emails,
+)
 from bot.slack.card_values import CardValue, decode, encode
 from bot.slack.form_inputs import plain_text
 from bot.slack.mrkdwn import cut, inline
@@ -44,7 +51,6 @@ _WHMCS_DATE = "%Y-%m-%d %H:%M:%S"
 # Anything shaped like an email address: a card never shows one, even inside a name. A match
 # starts only where a run of address characters starts, so a long run costs one pass, not one
 # pass per character.
-_EMAIL = re.compile(r"(?<![^\s<>@])[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+")
 
 
 @dataclass(frozen=True)
@@ -67,11 +73,6 @@ class CardFacts:
     editable: bool = True
     footer: str | None = None
     now: datetime | None = None
-
-
-def without_emails(text: str) -> str:
-    """Replace anything shaped like an email address with a placeholder."""
-    return _EMAIL.sub(texts.CARD_EMAIL_HIDDEN, text)
 
 
 def is_closed(ticket: Ticket) -> bool:

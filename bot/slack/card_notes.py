@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from bot.config import SLACK_USER_ID
 from bot.slack import texts
 from bot.slack.access_blocks import PRIVATE_LABELS
+from bot.slack.blocks import without_emails
 from bot.slack.mrkdwn import escape, inline
 from bot.store import AuditEntry, Change, Store
 from bot.tickets.result import UpdateResult
@@ -39,7 +40,7 @@ def changes_of(result: UpdateResult) -> tuple[Change, ...]:
 
 def change_phrase(change: Change) -> str:
     """Say what one change did: "Flagged to Alice Admin", "Status set to Closed"."""
-    label, after = change.field, inline(change.after, VALUE_LIMIT)
+    label, after = change.field, inline(without_emails(change.after), VALUE_LIMIT)
     if label in PRIVATE_LABELS:
         return texts.CARD_FIELD_CHANGED.format(field=escape(label))
     if label == "Flag":
@@ -73,7 +74,8 @@ def thread_line(change: Change, user: str) -> str:
     line = texts.CARD_BY.format(changes=change_phrase(change), user=mention(user))
     if change.before is None or change.field in PRIVATE_LABELS:
         return line
-    return texts.CARD_WAS.format(line=line, before=inline(change.before, VALUE_LIMIT))
+    before = inline(without_emails(change.before), VALUE_LIMIT)
+    return texts.CARD_WAS.format(line=line, before=before)
 
 
 def last_change(store: Store, ticket_id: int) -> AuditEntry | None:

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from bot.access import ACTIONS, Identity, Unlinked
-from bot.slack import access_blocks, blocks
+from bot.slack import access_blocks, blocks, card_notes
 from bot.store import AuditEntry, Change
 from bot.tickets.grammar import GrammarError
 from bot.tickets.result import FieldResult, Outcome, Problem, ProblemKind, ShowResult, UpdateResult
@@ -129,6 +129,22 @@ def test_channel_copy_hides_private_values() -> None:
     assert "old@example.com → new@example.com" in private
 
 
+def test_channel_copy_hides_email_addresses_in_subjects() -> None:
+    # Customers write their address into subjects; the channel sees the subject on every change.
+    change = FieldResult(
+        "subject", "Subject", "Help jo@example.com", "Refund for jo@example.com", private=False
+    )
+    result = UpdateResult(
+        Outcome.DONE, ticket("Ping me at jo@example.com"), (change,), actor="Alice"
+    )
+    public = str(blocks.update_message(result, "U0000001", "Alice", True, None))
+    private = str(blocks.update_message(result, "U0000001", "Alice", False, None))
+    assert "jo@example.com" not in public
+    assert "Ping me at (email address hidden)" in public
+    assert "Help jo@example.com → Refund for jo@example.com" in private
+    assert "Ping me at jo@example.com" in private
+
+
 def test_long_values_are_cut_with_an_ellipsis() -> None:
     message = blocks.ticket_message(ShowResult(ticket("é" * 5000)), None)
     header = message["blocks"][0]["text"]["text"]
@@ -161,3 +177,12 @@ def test_history_hides_contact_values() -> None:
     text = str(access_blocks.history_message("#ABC-1 (id 42)", [entry], None))
     assert "old@example.com" not in text and "new@example.com" not in text
     assert "Email changed" in text
+
+
+def test_thread_lines_hide_email_addresses_in_what_a_subject_was() -> None:
+    change = Change("Subject", "Invoice for jo@example.com", "Invoice question")
+
+    line = card_notes.thread_line(change, "U0000001")
+
+    assert "jo@example.com" not in line
+    assert "(email address hidden)" in line

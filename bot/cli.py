@@ -16,7 +16,12 @@ from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
 from bot.config import load_config
-from bot.settings import SettingsError, load_settings, read_environment
+from bot.settings import (
+    SettingsError,
+    export_network_variables,
+    load_settings,
+    read_environment,
+)
 from bot.slack.app import SlackUnreachable
 from bot.store import StoreError
 
@@ -86,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.runtime import build_bot
 
     env = read_environment()
+    export_network_variables(env)
     try:
         settings = load_settings(env)
         configure_logging(settings.log_level)

@@ -237,7 +237,10 @@ class Pool:
                 sock = self.tls.wrap_socket(sock, server_hostname=self.origin.host)
             except TimeoutError:
                 raise NotSent(f"connecting timed out after {timeout:g} s") from None
-            except OSError:  # ssl.SSLError and a reset during the handshake
+            except ssl.SSLCertVerificationError as error:
+                why = error.verify_message or "not trusted"
+                raise NotSent(f"TLS handshake failed: certificate not accepted ({why})") from None
+            except OSError:  # other ssl.SSLErrors and a reset during the handshake
                 raise NotSent("TLS handshake failed") from None
         with self._lock:
             self.opened += 1

@@ -60,6 +60,27 @@ def database_path(env: Mapping[str, str]) -> Path:
     return Path("ticketbot.sqlite3" if _optional(env, "WHMCS_URL") else "ticketbot-sandbox.sqlite3")
 
 
+# Read from the process environment by the HTTP clients (WHMCS's and slack_sdk's), not from
+# Settings: when they are set only in `.env`, they are put into the environment.
+NETWORK_VARIABLES = (
+    "https_proxy",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "HTTP_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+    "REQUESTS_CA_BUNDLE",
+    "SSL_CERT_FILE",
+)
+
+
+def export_network_variables(env: Mapping[str, str]) -> None:
+    """Put the proxy and CA bundle variables `.env` sets into this process's environment."""
+    for name in NETWORK_VARIABLES:
+        if env.get(name) and name not in os.environ:
+            os.environ[name] = env[name]
+
+
 def read_environment(
     environ: Mapping[str, str] | None = None, dotenv: Path | None = None
 ) -> dict[str, str]:

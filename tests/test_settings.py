@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import logging
+import os
 import tomllib
 from pathlib import Path
 
 import pytest
 
 from bot.config import Config, LinkedUser, load_config, parse_config
-from bot.settings import SettingsError, load_settings, read_environment
+from bot.settings import (
+    SettingsError,
+    export_network_variables,
+    load_settings,
+    read_environment,
+)
 
 BOT_TOKEN = "xoxb-1111-2222-abcdEFGH"
 SIGNING_SECRET = "8f14e45fceea167a5a36dedd4bea2543"
@@ -224,3 +230,19 @@ def test_a_misspelt_role_is_answered_with_the_closest_role() -> None:
     with pytest.raises(SettingsError) as stopped:
         parse_config({"users": {"U0123ABCD": {"admin": 1, "role": "leed"}}})
     assert "has the role 'leed', which is not defined (did you mean 'lead'?)" in str(stopped.value)
+
+
+def test_proxy_and_ca_bundle_set_in_dotenv_reach_the_http_clients(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("https_proxy=http://proxy.example:3128\nSSL_CERT_FILE=/etc/own-ca.pem\n")
+    monkeypatch.setenv("SSL_CERT_FILE", "/etc/real-environment-wins.pem")
+    monkeypatch.delenv("https_proxy", raising=False)
+    try:
+        export_network_variables(read_environment(dotenv=dotenv))
+
+        assert os.environ["https_proxy"] == "http://proxy.example:3128"
+        assert os.environ["SSL_CERT_FILE"] == "/etc/real-environment-wins.pem"
+    finally:
+        os.environ.pop("https_proxy", None)

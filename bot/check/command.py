@@ -23,7 +23,7 @@ from bot.check.whmcs import WhmcsReadings, probe_every_action
 from bot.check.whmcs_clock import check_clock
 from bot.config import Config
 from bot.runtime import whmcs_transport
-from bot.settings import Settings, read_environment
+from bot.settings import Settings, export_network_variables, read_environment
 from bot.whmcs import WhmcsClient
 
 # The variables whose values no line may show, even in part.
@@ -50,7 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.parse_args(argv)
     # The report says everything; the clients' own log lines would only repeat it.
     logging.basicConfig(level=logging.CRITICAL)
-    return run_check(read_environment(), sys.stdout)
+    env = read_environment()
+    export_network_variables(env)
+    return run_check(env, sys.stdout)
 
 
 def run_check(env: Mapping[str, str], out: TextIO) -> int:

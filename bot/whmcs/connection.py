@@ -47,7 +47,11 @@ class Connection:
         if proxy is not None and proxy.scheme != "http":
             self._problem = "the proxy must be an http:// URL"
             return
-        tls = _trust() if origin.scheme == "https" else None
+        tls = None
+        if origin.scheme == "https":
+            tls, self._problem = _trust()
+            if tls is None:
+                return
         self._pool = Pool(origin, pool_size, proxy, tls)
 
     @property
@@ -90,9 +94,18 @@ def _proxy_for(origin: Origin) -> Origin | None:
     return Origin.parse(proxy if "://" in proxy else f"http://{proxy}")
 
 
-def _trust() -> ssl.SSLContext:
-    """Return the TLS context: certificates checked against a CA bundle file or folder."""
-    path = next((os.environ[n] for n in CA_BUNDLE_VARIABLES if os.environ.get(n)), None)
-    if path and os.path.isdir(path):
-        return tls_context(capath=path)
-    return tls_context(cafile=path or certifi.where())
+def _trust() -> tuple[ssl.SSLContext | None, str | None]:
+    """Return the TLS context: certificates checked against a CA bundle file or folder.
+
+    Returns None and the reason when the bundle a variable names cannot be read.
+    """
+    named = next((n for n in CA_BUNDLE_VARIABLES if os.environ.get(n)), None)
+    if named is None:
+        return tls_context(cafile=certifi.where()), None
+    path = os.environ[named]
+    try:
+        if os.path.isdir(path):
+            return tls_context(capath=path), None
+        return tls_context(cafile=path), None
+    except (OSError, ssl.SSLError):
+        return None, f"the CA bundle {named} names cannot be read"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -95,4 +96,18 @@ def test_a_url_that_is_not_http_is_refused_without_sending(url: str) -> None:
     with pytest.raises(WhmcsUnreachable, match="not valid"):
         transport.call("GetSupportStatuses")
 
+    transport.close()
+
+
+def test_a_ca_bundle_that_cannot_be_read_is_named_and_nothing_is_sent(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "missing.pem"))
+    transport = Transport("https://billing.whmcs.invalid/", IDENTIFIER, SECRET)
+
+    with pytest.raises(WhmcsUnreachable) as caught:
+        transport.call("GetSupportStatuses")
+
+    assert caught.value.reason == "the CA bundle REQUESTS_CA_BUNDLE names cannot be read"
+    assert "nothing was changed" in caught.value.message
     transport.close()

@@ -102,7 +102,7 @@ class Pool:
         proxy: an http:// proxy to go through: a CONNECT tunnel for https, else the request
             goes to the proxy with the full URL.
         tls: the TLS context for https; None makes one that checks certificates against
-            the system's or `cafile`'s CAs.
+            the system's CAs.
     """
 
     def __init__(
@@ -134,7 +134,7 @@ class Pool:
     ) -> Answer:
         """Send one POST and return the answer; raise NotSent or NoAnswer without one.
 
-        `timeout` bounds connecting, and then the whole answer from the moment of sending.
+        `timeout` bounds connecting, sending, and then the whole answer once it is sent.
         With `fresh`, only a connection idle for at most MAX_IDLE is reused: for writes.
         """
         try:

@@ -7,12 +7,15 @@ Answers here share kept connections per host across the worker threads instead.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from bot.keepalive import NoAnswer, NotSent, Origin, Pool
+
+log = logging.getLogger(__name__)
 
 TIMEOUT = 10.0
 # Slack's answers come from one host; a few more pools cover tests and the demo.
@@ -30,7 +33,15 @@ class ResponseUrls:
     """
 
     def __init__(self, proxy: str | None = None, pool_size: int = 16) -> None:
-        self.proxy = Origin.parse(proxy if "://" in proxy else f"http://{proxy}") if proxy else None
+        self.proxy: Origin | None = None
+        self._problem: str | None = None
+        if proxy:
+            try:
+                self.proxy = Origin.parse(proxy if "://" in proxy else f"http://{proxy}")
+            except ValueError:
+                # Answers then go by chat.postEphemeral, through Slack's own client.
+                self._problem = "the proxy URL is not valid"
+                log.warning("the https_proxy URL is not valid: answers go by chat.postEphemeral")
         self.pool_size = pool_size
         self._pools: dict[Origin, Pool] = {}
         self._lock = threading.Lock()
@@ -40,6 +51,8 @@ class ResponseUrls:
 
         Raises OSError when no answer came.
         """
+        if self._problem:
+            raise ConnectionError(self._problem)
         parts = urlsplit(url)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         body = json.dumps(message, ensure_ascii=False).encode("utf-8")

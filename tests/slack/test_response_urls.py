@@ -104,3 +104,14 @@ def test_an_unreachable_response_url_answers_privately_in_the_channel() -> None:
     client.chat_postEphemeral.assert_called_once_with(
         channel="C0123", user="U0123", text="Closed #42"
     )
+
+
+def test_a_proxy_that_is_not_a_url_answers_privately_instead(hooks: Hooks) -> None:
+    client = Mock()
+
+    reply(hooks, ResponseUrls(proxy="http://proxy:port"), "f6", client)(text="Closed #42")
+
+    assert hooks.posts == []
+    client.chat_postEphemeral.assert_called_once_with(
+        channel="C0123", user="U0123", text="Closed #42"
+    )

@@ -256,3 +256,15 @@ def test_a_stale_hash_does_not_update_a_view() -> None:
         workspace.modals.update(view.id, None, view.hash, {"type": "modal", "blocks": []})
     with pytest.raises(SlackRefusal, match="exchanged_trigger_id"):
         workspace.modals.open(trigger, {"type": "modal", "blocks": []})
+
+
+def test_a_button_can_be_clicked_by_its_text_whatever_its_number(demo: Demo) -> None:
+    demo.type("/ticket 42 card")
+    shown = demo.type("click flag to me")
+    assert "Flagged to: Alice Admin" in shown
+
+    # The card now offers Unflag where Flag to me was: its text still finds it.
+    shown = demo.type("click Unflag")
+    assert "Flagged to: unflagged" in shown
+
+    assert "No one button reads 'Escalate'" in demo.type("click Escalate")

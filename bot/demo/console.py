@@ -65,8 +65,12 @@ class Console:
             self.say(words.NOT_ACKED.format(status=ack.status))
 
     def click(self, rest: str) -> None:
-        """Press a numbered button."""
-        control = self._control(rest, want_menu=False)
+        """Press a button, by its number or by its text (numbers shift as buttons change)."""
+        text = rest.strip()
+        if text and not text.isdigit():
+            control = self._button_named(text)
+        else:
+            control = self._control(text, want_menu=False)
         if control is None:
             return
         confirm = control.element.get("confirm")
@@ -92,6 +96,23 @@ class Console:
             self.say(f"[{control.number}] {control.name}: {refusal}")
             return
         self._press(control, option)
+
+    def _button_named(self, text: str) -> Control | None:
+        """Return the last message's button whose text is `text` (case aside), if just one."""
+        controls = self.transcript.controls
+        if not controls or self.transcript.place is None:
+            self.say(words.NOTHING_TO_CLICK)
+            return None
+        wanted = text.casefold()
+        buttons = [c for c in controls if c.is_button]
+        found = [c for c in buttons if c.name.casefold() == wanted] or [
+            c for c in buttons if c.name.casefold().startswith(wanted)
+        ]
+        if len(found) != 1:
+            names = ", ".join(f"[{c.number}] {c.name}" for c in buttons)
+            self.say(words.NO_SUCH_BUTTON.format(text=text, buttons=names))
+            return None
+        return found[0]
 
     def _control(self, number: str, want_menu: bool) -> Control | None:
         controls = self.transcript.controls

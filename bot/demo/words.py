@@ -11,7 +11,8 @@ BANNER = (
 PERSON = "{user} {name} (WHMCS admin {admin}, role {role})"
 HELP = """\
 /ticket <anything>      what a Slack user types, e.g. /ticket 42 priority High (/ticket help)
-click N                 press button N of the last message or form that had buttons
+click N | click <text>  press button N (or the one with that text, e.g. click flag to me)
+                        of the last message or form that had buttons
 select N <option>       pick an option by its text in menu N, e.g. select 5 On Hold
 set N <value>           fill input N of the open form (for a menu: an option's text)
 submit | cancel | form  save the open form, close it, or show it again
@@ -23,6 +24,7 @@ NOT_ACKED = "The bot did not accept the request (HTTP {status})."
 STILL_WORKING = "(the bot is still working; its answer shows after the next line)"
 NOTHING_TO_CLICK = "Nothing to click yet: /ticket 42 card posts a card with buttons."
 NO_SUCH_CONTROL = "Pick a number from 1 to {count}, as numbered in the last message with buttons."
+NO_SUCH_BUTTON = "No one button reads {text!r}; the buttons are {buttons}."
 IS_BUTTON = "[{number}] is a button: click {number}"
 IS_MENU = "[{number}] is a menu: select {number} <option>"
 SELECT_WHAT = "Say which option: select N <option text>"

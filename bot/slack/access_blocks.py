@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.access import Identity, Unlinked
 from bot.slack import texts
-from bot.slack.blocks import SECTION_LIMIT, Block, context, header, message, section
+from bot.slack.blocks import Block, context, header, line_sections, message, section
 from bot.slack.mrkdwn import cut, escape, inline
 from bot.store import AuditEntry
 
@@ -137,18 +137,4 @@ def history_message(
         )
         for entry in entries[:HISTORY_LIMIT]
     ]
-    return message([header(title), *_sections(lines)], title, footer)
-
-
-def _sections(lines: Sequence[str]) -> list[Block]:
-    """Put whole lines into sections of at most 3000 characters: a cut line loses its mention."""
-    sections: list[Block] = []
-    taken: list[str] = []
-    for line in lines:
-        if taken and sum(len(x) + 1 for x in taken) + len(line) > SECTION_LIMIT:
-            sections.append(section("\n".join(taken)))
-            taken = []
-        taken.append(line)
-    if taken:
-        sections.append(section("\n".join(taken)))
-    return sections
+    return message([header(title), *line_sections(lines)], title, footer)

@@ -138,19 +138,23 @@ def field_line(change: FieldResult, requester: str, public: bool, limit: int) ->
     return f"• {label}: {line}"
 
 
+def line_sections(lines: Sequence[str]) -> list[Block]:
+    """Put whole lines into sections of at most 3000 characters: no line is cut between two."""
+    sections: list[Block] = []
+    taken: list[str] = []
+    for line in lines:
+        if taken and sum(len(x) + 1 for x in taken) + len(line) > SECTION_LIMIT:
+            sections.append(section("\n".join(taken)))
+            taken = []
+        taken.append(line)
+    if taken:
+        sections.append(section("\n".join(taken)))
+    return sections
+
+
 def _field_sections(fields: Sequence[FieldResult], requester: str, public: bool) -> list[Block]:
     """List fields, one line each, over as many sections as Slack's 3000 characters need."""
-    sections: list[Block] = []
-    lines: list[str] = []
-    for change in fields:
-        line = cut(field_line(change, requester, public, 700), 1500)
-        if lines and sum(len(x) + 1 for x in lines) + len(line) > SECTION_LIMIT:
-            sections.append(section("\n".join(lines)))
-            lines = []
-        lines.append(line)
-    if lines:
-        sections.append(section("\n".join(lines)))
-    return sections
+    return line_sections([cut(field_line(f, requester, public, 700), 1500) for f in fields])
 
 
 def update_message(
